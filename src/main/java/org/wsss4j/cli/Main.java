@@ -11,11 +11,12 @@ import picocli.CommandLine.Option;
 @Command(name = "wsss4j",
         mixinStandardHelpOptions = true,
         version = "wsss4j 0.1.0",
-        description = {
-            "Weakly and semi-supervised semantic segmentation on the JVM: the AdvCAM pipeline",
-            "(classifier -> CAM/AdvCAM -> IRN pseudo-labels -> DeepLab / CCT) on ND4J and SameDiff.",
-            "Every command reads a VOC 2012 layout folder; 'synth' makes a small synthetic one."},
+        description = "Weakly and semi-supervised semantic segmentation on the JVM: the AdvCAM"
+                + " pipeline (classifier -> CAM/AdvCAM -> IRN pseudo-labels -> DeepLab / CCT) on ND4J"
+                + " and SameDiff. Every command reads a VOC 2012 layout folder; 'synth' makes a small"
+                + " synthetic one.",
         subcommands = {
+            EvalCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {
