@@ -1,5 +1,7 @@
 package org.wsss4j.data.image;
 
+import java.util.Arrays;
+
 /**
  * Where a crop puts an image inside a square {@code size x size} container (spec 1.4, 6.3).
  *
@@ -34,7 +36,7 @@ public record CropBox(int size, int containerTop, int containerLeft, int imageTo
         checkSource(h, w);
         float[] out = new float[c * size * size];
         if (fill != 0f) {
-            java.util.Arrays.fill(out, fill);
+            Arrays.fill(out, fill);
         }
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < height; y++) {
@@ -49,7 +51,7 @@ public record CropBox(int size, int containerTop, int containerLeft, int imageTo
     public LabelMap apply(LabelMap labels, int fill) {
         checkSource(labels.height, labels.width);
         byte[] out = new byte[size * size];
-        java.util.Arrays.fill(out, (byte) fill);
+        Arrays.fill(out, (byte) fill);
         for (int y = 0; y < height; y++) {
             System.arraycopy(labels.data, (imageTop + y) * labels.width + imageLeft, out,
                     (containerTop + y) * size + containerLeft, width);

@@ -1,5 +1,6 @@
 package org.wsss4j.data.image;
 
+import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -92,7 +93,7 @@ public final class PilResize {
         int half = 1 << (PilAxisCoefficients.PRECISION_BITS - 1);
         int[] acc = new int[rowLen];
         for (int o = 0; o < outH; o++) {
-            java.util.Arrays.fill(acc, half);
+            Arrays.fill(acc, half);
             // Row by row over the window so memory is read sequentially; integer addition is
             // exact (modulo 2^32), so the order does not change the result.
             for (int k = 0, n = cy.length[o]; k < n; k++) {
