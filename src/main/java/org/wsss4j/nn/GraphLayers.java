@@ -80,8 +80,16 @@ public final class GraphLayers {
         return convWith(register(name + ".weight", w, Kind.CONV_WEIGHT, group), x, 1, 1, 0, 1);
     }
 
-    /** Convolution with an existing YXIO kernel variable. */
+    /**
+     * Convolution with an existing YXIO kernel variable. A dilated kernel goes through
+     * {@link #dilatedConvByTaps}: ND4J 1.0.0-M2.1's oneDNN conv2d refuses any dilation > 1 in
+     * float32 ("could not create a descriptor for a dilated convolution", measured here), and
+     * turning oneDNN off makes every convolution 3x slower.
+     */
     public SDVariable convWith(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
+        if (dilation > 1 && k > 1) {
+            return dilatedConvByTaps(weight, x, k, stride, padding, dilation);
+        }
         Conv2DConfig config = Conv2DConfig.builder()
                 .kH(k).kW(k).sH(stride).sW(stride).pH(padding).pW(padding).dH(dilation).dW(dilation)
                 .paddingMode(PaddingMode.VALID) // VALID + pH/pW = explicit symmetric padding
@@ -89,6 +97,45 @@ public final class GraphLayers {
                 .weightsFormat(WeightsFormat.YXIO)
                 .build();
         return sd.cnn().conv2d(x, weight, config);
+    }
+
+    /**
+     * A dilated convolution as one 1x1 convolution over the k*k shifted copies of the padded
+     * input, stacked along channels (im2col in the graph): output(i, j) = sum over taps (a, b)
+     * of W[a, b]^T x_pad(i*s + a*d, j*s + b*d). Each tap is a strided slice whose end is given
+     * relative to the input's end, so any input size works. The YXIO kernel [k, k, I, O]
+     * reshaped to [1, 1, k*k*I, O] lists taps row-major with channels inside, the same order
+     * as the stacked copies. Exact, differentiable and independent of the dilation's size.
+     */
+    SDVariable dilatedConvByTaps(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
+        SDVariable padded = x;
+        if (padding > 0) {
+            INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {padding, padding}, {padding, padding}});
+            padded = sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, 0.0);
+        }
+        SDVariable[] taps = new SDVariable[k * k];
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                long endH = -(long) (k - 1 - a) * dilation;
+                long endW = -(long) (k - 1 - b) * dilation;
+                // Mask bits: dims 0 and 1 whole; an end of 0 means "to the end" (end mask).
+                int endMask = 0b0011 | (endH == 0 ? 0b0100 : 0) | (endW == 0 ? 0b1000 : 0);
+                taps[a * k + b] = sd.stridedSlice(padded,
+                        new long[] {0, 0, (long) a * dilation, (long) b * dilation},
+                        new long[] {0, 0, endH, endW},
+                        new long[] {1, 1, stride, stride},
+                        0b0011, endMask, 0, 0, 0);
+            }
+        }
+        SDVariable stacked = sd.concat(1, taps);
+        long in = weight.getArr().size(2);
+        long out = weight.getArr().size(3);
+        SDVariable flatKernel = weight.reshape(1, 1, k * k * in, out);
+        Conv2DConfig pointwise = Conv2DConfig.builder()
+                .kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO)
+                .build();
+        return sd.cnn().conv2d(stacked, flatKernel, pointwise);
     }
 
     /**
