@@ -1,0 +1,204 @@
+package org.wsss4j.nn;
+
+import java.util.Random;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.PadMode;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+import org.wsss4j.nn.NetworkParameters.Group;
+import org.wsss4j.nn.NetworkParameters.Kind;
+import org.wsss4j.nn.NetworkParameters.Parameter;
+
+/**
+ * Layers with PyTorch semantics added to a SameDiff graph, each registering its parameters
+ * under their PyTorch names. Measured constraints of ND4J 1.0.0-M2.1 (DESIGN.md) shape this:
+ * conv kernels are YXIO ([kH, kW, in, out]) because the gradient op rejects OIYX; padding is
+ * explicit (SAME pads unevenly at stride 2, PyTorch pads symmetrically); batch norm is computed
+ * from its four tensors because {@code sd.nn().batchNorm} cannot be differentiated.
+ */
+public final class GraphLayers {
+    /** Pad value for max-pool borders: never the maximum of a window holding a real value. */
+    private static final double POOL_PAD_VALUE = -1e30;
+
+    private final SameDiff sd;
+    private final NetworkParameters parameters;
+    private final DataType dataType;
+    private final Random random;
+
+    /**
+     * @param seed seeds the from-scratch initialisation; the same seed gives the same weights
+     *             on every backend (values come from java.util.Random, not the backend's RNG)
+     */
+    public GraphLayers(SameDiff sd, NetworkParameters parameters, DataType dataType, long seed) {
+        this.sd = sd;
+        this.parameters = parameters;
+        this.dataType = dataType;
+        this.random = new Random(seed);
+    }
+
+    public SameDiff graph() {
+        return sd;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    public NetworkParameters parameters() {
+        return parameters;
+    }
+
+    /**
+     * PyTorch's {@code Conv2d(in, out, k, stride, padding, dilation, bias=False)} on NCHW input,
+     * weight {@code <name>.weight} initialised Kaiming-normal (fan_out, ReLU gain) as torchvision
+     * does for ResNet: std = sqrt(2 / (out * k * k)).
+     */
+    public SDVariable conv(String name, SDVariable x, int in, int out, int k, int stride, int padding,
+                           int dilation, Group group) {
+        double std = Math.sqrt(2.0 / ((double) out * k * k));
+        INDArray w = gaussian(std, k, k, in, out);
+        return convWith(register(name + ".weight", w, Kind.CONV_WEIGHT, group), x, k, stride, padding, dilation);
+    }
+
+    /**
+     * A bias-free 1x1 convolution initialised like PyTorch's Conv2d default
+     * (kaiming_uniform with a = sqrt(5), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in))): the
+     * initialisation of a newly added classifier layer.
+     */
+    public SDVariable conv1x1DefaultInit(String name, SDVariable x, int in, int out, Group group) {
+        double bound = 1.0 / Math.sqrt(in);
+        double[] values = new double[in * out];
+        for (int i = 0; i < values.length; i++) values[i] = (2 * random.nextDouble() - 1) * bound;
+        INDArray w = Nd4j.create(values, new long[] {1, 1, in, out}, DataType.DOUBLE).castTo(dataType);
+        return convWith(register(name + ".weight", w, Kind.CONV_WEIGHT, group), x, 1, 1, 0, 1);
+    }
+
+    /**
+     * Convolution with an existing YXIO kernel variable. A dilated kernel goes through
+     * {@link #dilatedConvByTaps}: ND4J 1.0.0-M2.1's oneDNN conv2d refuses any dilation > 1 in
+     * float32 ("could not create a descriptor for a dilated convolution", measured here), and
+     * turning oneDNN off makes every convolution 3x slower.
+     */
+    public SDVariable convWith(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
+        if (dilation > 1 && k > 1) {
+            return dilatedConvByTaps(weight, x, k, stride, padding, dilation);
+        }
+        Conv2DConfig config = Conv2DConfig.builder()
+                .kH(k).kW(k).sH(stride).sW(stride).pH(padding).pW(padding).dH(dilation).dW(dilation)
+                .paddingMode(PaddingMode.VALID) // VALID + pH/pW = explicit symmetric padding
+                .dataFormat(Conv2DConfig.NCHW)
+                .weightsFormat(WeightsFormat.YXIO)
+                .build();
+        return sd.cnn().conv2d(x, weight, config);
+    }
+
+    /**
+     * A dilated convolution as one 1x1 convolution over the k*k shifted copies of the padded
+     * input, stacked along channels (im2col in the graph): output(i, j) = sum over taps (a, b)
+     * of W[a, b]^T x_pad(i*s + a*d, j*s + b*d). Each tap is a strided slice whose end is given
+     * relative to the input's end, so any input size works. The YXIO kernel [k, k, I, O]
+     * reshaped to [1, 1, k*k*I, O] lists taps row-major with channels inside, the same order
+     * as the stacked copies. Exact, differentiable and independent of the dilation's size.
+     */
+    SDVariable dilatedConvByTaps(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
+        SDVariable padded = x;
+        if (padding > 0) {
+            INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {padding, padding}, {padding, padding}});
+            padded = sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, 0.0);
+        }
+        SDVariable[] taps = new SDVariable[k * k];
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                long endH = -(long) (k - 1 - a) * dilation;
+                long endW = -(long) (k - 1 - b) * dilation;
+                // Mask bits: dims 0 and 1 whole; an end of 0 means "to the end" (end mask).
+                int endMask = 0b0011 | (endH == 0 ? 0b0100 : 0) | (endW == 0 ? 0b1000 : 0);
+                taps[a * k + b] = sd.stridedSlice(padded,
+                        new long[] {0, 0, (long) a * dilation, (long) b * dilation},
+                        new long[] {0, 0, endH, endW},
+                        new long[] {1, 1, stride, stride},
+                        0b0011, endMask, 0, 0, 0);
+            }
+        }
+        SDVariable stacked = sd.concat(1, taps);
+        long in = weight.getArr().size(2);
+        long out = weight.getArr().size(3);
+        SDVariable flatKernel = weight.reshape(1, 1, k * k * in, out);
+        Conv2DConfig pointwise = Conv2DConfig.builder()
+                .kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO)
+                .build();
+        return sd.cnn().conv2d(stacked, flatKernel, pointwise);
+    }
+
+    /**
+     * Frozen ("eval-mode") batch norm, spec 1.3 FixedBatchNorm:
+     * y = x * scale + shift with scale = gamma / sqrt(running_var + eps) and
+     * shift = beta - running_mean * scale, per channel, computed inside the graph so gamma and beta
+     * get gradients while the running statistics stay constants. Initialised gamma 1, beta 0,
+     * mean 0, var 1 (PyTorch's defaults).
+     */
+    public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
+        SDVariable gamma = register(name + ".weight", Nd4j.ones(dataType, channels), Kind.BN_WEIGHT, group);
+        SDVariable beta = register(name + ".bias", Nd4j.zeros(dataType, channels), Kind.BN_BIAS, group);
+        SDVariable mean = register(name + ".running_mean", Nd4j.zeros(dataType, channels), Kind.BN_RUNNING_MEAN, group);
+        SDVariable var = register(name + ".running_var", Nd4j.ones(dataType, channels), Kind.BN_RUNNING_VAR, group);
+        SDVariable scale = gamma.div(sd.math().sqrt(var.add(eps)));
+        SDVariable shift = beta.sub(mean.mul(scale));
+        return x.mul(scale.reshape(1, channels, 1, 1)).add(shift.reshape(1, channels, 1, 1));
+    }
+
+    public SDVariable relu(SDVariable x) {
+        return sd.nn().relu(x, 0.0);
+    }
+
+    /**
+     * PyTorch's {@code MaxPool2d(kernel, stride, padding, ceil_mode)}. The borders are padded
+     * explicitly with a very negative value (PyTorch ignores padded positions; such a value never
+     * wins a window that holds a real value). Ceil mode adds stride - 1 extra rows/columns at the
+     * bottom/right: floor((H + 2p + s - 1 - k) / s) + 1 = ceil((H + 2p - k) / s) + 1, PyTorch's
+     * ceil-mode size. PyTorch drops a last window that would start inside the right padding; for
+     * padding >= 1 and stride <= 2 (checked) the last window starts at s * ceil((H + 2p - k) / s) <= H + p - 1
+     * when k = 2p + 1, so no such window exists and no correction is needed.
+     */
+    public SDVariable maxPool(SDVariable x, int kernel, int stride, int padding, boolean ceilMode) {
+        if (ceilMode && (stride > 2 || padding < 1 || kernel != 2 * padding + 1)) {
+            throw new IllegalArgumentException("ceil-mode max-pool needs stride <= 2, padding >= 1 and kernel = 2*padding+1");
+        }
+        int extra = ceilMode ? stride - 1 : 0;
+        SDVariable padded = x;
+        if (padding > 0 || extra > 0) {
+            INDArray pads = Nd4j.createFromArray(new int[][] {
+                {0, 0}, {0, 0}, {padding, padding + extra}, {padding, padding + extra}});
+            padded = sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, POOL_PAD_VALUE);
+        }
+        Pooling2DConfig config = Pooling2DConfig.builder()
+                .kH(kernel).kW(kernel).sH(stride).sW(stride).pH(0).pW(0).dH(1).dW(1)
+                .type(Pooling2D.Pooling2DType.MAX)
+                .paddingMode(PaddingMode.VALID)
+                .isNHWC(false)
+                .build();
+        return sd.cnn().maxPooling2d(padded, config);
+    }
+
+    private SDVariable register(String name, INDArray value, Kind kind, Group group) {
+        SDVariable v = kind.trainable() ? sd.var(name, value) : sd.constant(name, value);
+        parameters.add(new Parameter(name, v, kind, group));
+        return v;
+    }
+
+    private INDArray gaussian(double std, long... shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        double[] values = new double[Math.toIntExact(n)];
+        for (int i = 0; i < values.length; i++) values[i] = random.nextGaussian() * std;
+        return Nd4j.create(values, shape, DataType.DOUBLE).castTo(dataType);
+    }
+}

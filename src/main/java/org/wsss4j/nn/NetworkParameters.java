@@ -1,0 +1,100 @@
+package org.wsss4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * The parameters of a network in one SameDiff graph, by their PyTorch (torchvision) names, in
+ * build order. Weight import/export and checkpoints go through this table, so the graph's own
+ * variable names never leak into files. Also says which parameters a training loop may update
+ * and with which learning-rate group.
+ */
+public final class NetworkParameters {
+
+    /** What a parameter is; decides its PyTorch layout and whether it can train. */
+    public enum Kind {
+        /** Convolution kernel: graph layout [kH, kW, in, out] (YXIO), PyTorch [out, in, kH, kW]. */
+        CONV_WEIGHT,
+        /** Batch-norm gamma. */
+        BN_WEIGHT,
+        /** Batch-norm beta. */
+        BN_BIAS,
+        /** Batch-norm running mean: a graph constant, never trained. */
+        BN_RUNNING_MEAN,
+        /** Batch-norm running variance: a graph constant, never trained. */
+        BN_RUNNING_VAR;
+
+        public boolean trainable() {
+            return this == CONV_WEIGHT || this == BN_WEIGHT || this == BN_BIAS;
+        }
+    }
+
+    /**
+     * Learning-rate group (spec 1.4: the backbone learns at lr, the newly added classifier at
+     * 10x lr).
+     */
+    public enum Group { BACKBONE, NEW_LAYERS }
+
+    /** One parameter: its PyTorch name, its graph variable (or constant), kind and group. */
+    public record Parameter(String name, SDVariable variable, Kind kind, Group group) {}
+
+    private final Map<String, Parameter> byName = new LinkedHashMap<>();
+    private final Set<String> frozen = new LinkedHashSet<>();
+
+    void add(Parameter p) {
+        if (byName.putIfAbsent(p.name(), p) != null) {
+            throw new IllegalStateException("duplicate parameter " + p.name());
+        }
+    }
+
+    /** All parameters in build order (torchvision's state_dict order). */
+    public List<Parameter> all() {
+        return List.copyOf(byName.values());
+    }
+
+    public Set<String> names() {
+        return Collections.unmodifiableSet(byName.keySet());
+    }
+
+    /** The parameter with this PyTorch name, or null. */
+    public Parameter get(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * Freezes every parameter whose name starts with one of the prefixes: it keeps its value
+     * during training. E.g. {@code freeze("conv1.", "bn1.")} for the classifier of spec 1.3, and
+     * also {@code "layer1.", "layer2."} for IRN's detached stage2.
+     */
+    public void freeze(String... prefixes) {
+        for (String name : byName.keySet()) {
+            for (String prefix : prefixes) {
+                if (name.startsWith(prefix)) frozen.add(name);
+            }
+        }
+    }
+
+    public boolean isFrozen(String name) {
+        return frozen.contains(name);
+    }
+
+    /** The parameters a training loop updates: trainable kinds that are not frozen, in build order. */
+    public List<Parameter> trainable() {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter p : byName.values()) {
+            if (p.kind().trainable() && !frozen.contains(p.name())) out.add(p);
+        }
+        return out;
+    }
+
+    /** {@link #trainable()} restricted to one learning-rate group. */
+    public List<Parameter> trainable(Group group) {
+        return trainable().stream().filter(p -> p.group() == group).toList();
+    }
+}
