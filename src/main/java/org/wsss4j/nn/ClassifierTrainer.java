@@ -1,0 +1,347 @@
+package org.wsss4j.nn;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.wsss4j.BadInputException;
+import org.wsss4j.data.BatchLoader;
+import org.wsss4j.data.ClassifierAugmentation;
+import org.wsss4j.data.VocDataset;
+import org.wsss4j.eval.AveragePrecision;
+import org.wsss4j.io.AtomicFiles;
+import org.wsss4j.io.NpzFiles;
+import org.wsss4j.io.Progress;
+import org.wsss4j.nn.NetworkParameters.Group;
+import org.wsss4j.nn.NetworkParameters.Parameter;
+
+/**
+ * Trains the CAM classifier with the reference recipe (spec 1.4): multi-label soft-margin loss on
+ * GAP logits, poly-decay SGD with the backbone at lr and the new classifier at 10x lr, weight decay
+ * 1e-4, the reference's effective momentum 1e-4, batch 16, 5 epochs, drop_last.
+ *
+ * <p>The run folder holds everything: {@code checkpoints/last.npz} (weights + sidecar) and
+ * {@code checkpoints/last.optimizer.npz} written every few minutes and at each epoch's end,
+ * {@code metrics.csv} (one row per step), {@code epochs.csv} (validation loss and per-class AP per
+ * epoch) and the final {@code classifier.npz} with its sidecar. A killed run resumed with
+ * {@code resume = true} continues from the last checkpoint with the same batches it would have
+ * seen, because batch order and augmentation are seeded by (seed, epoch, position).
+ */
+public final class ClassifierTrainer {
+
+    /** Which parameters stay fixed (spec 1.3). */
+    public enum Freeze {
+        /** conv1 and bn1, as AdvCAM's code does. */
+        STEM("conv1.", "bn1."),
+        /** conv1 .. layer2, as IRN's detached stage2 does. */
+        STAGE2("conv1.", "bn1.", "layer1.", "layer2."),
+        /** Nothing frozen. */
+        NONE;
+
+        final String[] prefixes;
+
+        Freeze(String... prefixes) {
+            this.prefixes = prefixes;
+        }
+    }
+
+    /**
+     * Training options; {@link #reference()} holds the reference's values.
+     *
+     * @param epochs              passes over the training list (reference 5)
+     * @param batchSize           images per step (16)
+     * @param lr                  backbone learning rate (0.1)
+     * @param classifierLrFactor  the new classifier's rate relative to lr (10)
+     * @param weightDecay         (1e-4)
+     * @param momentum            effective SGD momentum; the reference's is 1e-4 (spec 11.11)
+     * @param power               poly exponent (0.9)
+     * @param augmentation        resize-long range and crop (320-640, 512)
+     * @param freeze              frozen parameters
+     * @param seed                seeds batch order and augmentation
+     * @param workers             data-loading threads
+     * @param checkpointMinutes   wall-clock minutes between checkpoints (also at every epoch end)
+     */
+    public record Options(int epochs, int batchSize, double lr, double classifierLrFactor, double weightDecay,
+                          double momentum, double power, ClassifierAugmentation augmentation, Freeze freeze,
+                          long seed, int workers, double checkpointMinutes) {
+        public static Options reference() {
+            return new Options(5, 16, 0.1, 10, 1e-4, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
+                    ClassifierAugmentation.VOC, Freeze.STEM, 0, Runtime.getRuntime().availableProcessors(), 10);
+        }
+
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epochs", epochs);
+            m.put("batch_size", batchSize);
+            m.put("lr", lr);
+            m.put("classifier_lr_factor", classifierLrFactor);
+            m.put("weight_decay", weightDecay);
+            m.put("momentum", momentum);
+            m.put("poly_power", power);
+            m.put("resize_long", List.of(augmentation.resizeLongMin(), augmentation.resizeLongMax()));
+            m.put("crop", augmentation.crop());
+            m.put("freeze", freeze.name().toLowerCase(Locale.ROOT));
+            m.put("seed", seed);
+            return m;
+        }
+    }
+
+    /** Validation numbers of one epoch. */
+    public record EpochResult(int epoch, double trainLoss, double valLoss, double[] ap, double map) {}
+
+    private static final String LABELS = "labels";
+    private static final String LOSS = "cls_loss";
+
+    private final VocDataset data;
+    private final List<String> trainIds;
+    private final List<String> valIds;
+    private final String trainListName;
+    private final CamNetwork net;
+    private final Options options;
+    private final Path runDir;
+    private final PrintStream log;
+
+    public ClassifierTrainer(VocDataset data, List<String> trainIds, String trainListName, List<String> valIds,
+                             CamNetwork net, Options options, Path runDir, PrintStream log) {
+        this.data = data;
+        this.trainIds = List.copyOf(trainIds);
+        this.trainListName = trainListName;
+        this.valIds = List.copyOf(valIds);
+        this.net = net;
+        this.options = options;
+        this.runDir = runDir;
+        this.log = log;
+        buildLoss();
+        net.parameters().freeze(options.freeze().prefixes);
+    }
+
+    /** The final checkpoint of a run folder. */
+    public static Path finalCheckpoint(Path runDir) {
+        return runDir.resolve("classifier.npz");
+    }
+
+    /**
+     * Multi-label soft-margin loss, mean over batch and classes of
+     * -[y log sigma(x) + (1 - y) log(1 - sigma(x))] = softplus(x) - y x, with softplus written
+     * as relu(x) + log(1 + exp(-|x|)) so large logits do not overflow.
+     */
+    private void buildLoss() {
+        SameDiff sd = net.graph();
+        if (sd.hasVariable(LOSS)) {
+            return;
+        }
+        SDVariable x = net.logitsVariable();
+        SDVariable y = sd.placeHolder(LABELS, net.dataType(), -1, net.numClasses());
+        SDVariable softplus = sd.nn().relu(x, 0).add(sd.math().log1p(sd.math().exp(sd.math().abs(x).neg())));
+        softplus.sub(x.mul(y)).mean(LOSS);
+    }
+
+    /** Runs (or resumes) training and returns the per-epoch validation results of this call. */
+    public List<EpochResult> train(boolean resume) {
+        Path ckptDir = runDir.resolve("checkpoints");
+        Path last = ckptDir.resolve("last.npz");
+        Path lastOptim = ckptDir.resolve("last.optimizer.npz");
+        ClassifierAugmentation aug = options.augmentation();
+        int crop = aug.crop();
+        int k = net.numClasses();
+        try (BatchLoader loader = new BatchLoader(trainIds, options.batchSize(), new long[] {3, crop, crop},
+                new long[] {k}, (id, rng) -> new BatchLoader.Sample(aug.apply(data.readImage(id), rng), data.labels(id)),
+                options.seed(), options.workers(), 2)) {
+            int perEpoch = loader.batchesPerEpoch();
+            long maxStep = (long) perEpoch * options.epochs();
+            PolySgd opt = new PolySgd(groups(), options.momentum(), options.power(), maxStep);
+            long startStep = 0;
+            if (resume && Files.isRegularFile(last)) {
+                CheckpointInfo info = Checkpoint.load(last, net);
+                startStep = info.step();
+                Map<String, INDArray> state = Files.isRegularFile(lastOptim) ? NpzFiles.read(lastOptim) : Map.of();
+                INDArray savedStep = state.get("step");
+                if (savedStep != null && savedStep.getLong(0) == startStep) {
+                    opt.restore(state, startStep);
+                } else {
+                    log.println("train-classifier: " + lastOptim + " missing or from another step; momentum restarts");
+                    opt.restore(Map.of(), startStep);
+                }
+                truncateCsv(runDir.resolve("metrics.csv"), startStep);
+                log.printf(Locale.ROOT, "train-classifier: resumed at step %d of %d from %s%n", startStep, maxStep, last);
+            } else if (!resume && Files.exists(last)) {
+                throw new BadInputException(runDir + " already holds a training run; pass --resume to continue it"
+                        + " or choose another --out");
+            }
+            Map<String, INDArray> params = new HashMap<>();
+            for (Parameter p : net.parameters().trainable()) {
+                params.put(p.name(), p.variable().getArr());
+            }
+            List<Parameter> trainable = net.parameters().trainable();
+            List<EpochResult> results = new ArrayList<>();
+            long step = startStep;
+            long lastSave = System.nanoTime();
+            try (Progress progress = Progress.start("train-classifier", maxStep)) {
+                progress.step(startStep);
+                for (int epoch = (int) (startStep / perEpoch); epoch < options.epochs(); epoch++) {
+                    double lossSum = 0;
+                    int lossCount = 0;
+                    Iterator<BatchLoader.Batch> it = loader.epoch(epoch, (int) (step - (long) epoch * perEpoch));
+                    while (it.hasNext()) {
+                        BatchLoader.Batch b = it.next();
+                        long t0 = System.nanoTime();
+                        double lr = options.lr() * opt.lrMultiplier();
+                        CamNetwork.ParameterGradients g = net.parameterGradients(
+                                Map.of(CamNetwork.INPUT, b.inputs().castTo(net.dataType()),
+                                        LABELS, b.targets().castTo(net.dataType())),
+                                LOSS, trainable, LOSS);
+                        opt.update(params, g.gradients());
+                        double loss = g.outputs().get(LOSS).getDouble(0);
+                        if (!Double.isFinite(loss)) {
+                            throw new IllegalStateException("training diverged at step " + step + " (loss " + loss
+                                    + "); lower --lr");
+                        }
+                        lossSum += loss;
+                        lossCount++;
+                        step++;
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        appendCsv(runDir.resolve("metrics.csv"), "step,epoch,loss,lr,images_per_s",
+                                String.format(Locale.ROOT, "%d,%d,%.6f,%.6g,%.2f", step, epoch + 1, loss, lr,
+                                        options.batchSize() / secs));
+                        final long s = step;
+                        progress.step(1, () -> String.format(Locale.ROOT, "epoch %d loss %.4f lr %.4g %.1f img/s",
+                                s / perEpoch + (s % perEpoch == 0 ? 0 : 1), loss, lr, options.batchSize() / secs));
+                        boolean epochEnd = step % perEpoch == 0;
+                        if (epochEnd || System.nanoTime() - lastSave > options.checkpointMinutes() * 60e9) {
+                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
+                            lastSave = System.nanoTime();
+                        }
+                    }
+                    EpochResult r = validate(epoch + 1, lossCount == 0 ? Double.NaN : lossSum / lossCount);
+                    results.add(r);
+                    log.printf(Locale.ROOT, "train-classifier: epoch %d train loss %.4f val loss %.4f val mAP %.1f%n",
+                            r.epoch(), r.trainLoss(), r.valLoss(), 100 * r.map());
+                }
+            }
+            Checkpoint.save(finalCheckpoint(runDir), net, info(step, options.epochs()));
+            return results;
+        }
+    }
+
+    private List<PolySgd.Group> groups() {
+        List<String> backbone = net.parameters().trainable(Group.BACKBONE).stream().map(Parameter::name).toList();
+        List<String> fresh = net.parameters().trainable(Group.NEW_LAYERS).stream().map(Parameter::name).toList();
+        return List.of(new PolySgd.Group("backbone", options.lr(), options.weightDecay(), backbone),
+                new PolySgd.Group("classifier", options.lr() * options.classifierLrFactor(), options.weightDecay(), fresh));
+    }
+
+    private CheckpointInfo info(long step, int epoch) {
+        return CheckpointInfo.of(net.spec(), classNames(), CheckpointInfo.Normalisation.TORCHVISION, step, epoch,
+                trainListName, options.asMap());
+    }
+
+    private List<String> classNames() {
+        return org.wsss4j.data.VocClasses.NAMES.subList(0, net.numClasses());
+    }
+
+    private void saveCheckpoint(Path last, Path lastOptim, PolySgd opt, long step, int epoch) {
+        Map<String, INDArray> state = new LinkedHashMap<>(opt.state());
+        state.put("step", Nd4j.createFromArray(step));
+        NpzFiles.write(lastOptim, state);
+        Checkpoint.save(last, net, info(step, epoch));
+    }
+
+    /** Validation loss (mean of batch losses) and per-class AP on the top-left crops (spec 1.4). */
+    private EpochResult validate(int epoch, double trainLoss) {
+        if (valIds.isEmpty()) {
+            return new EpochResult(epoch, trainLoss, Double.NaN, new double[0], Double.NaN);
+        }
+        ClassifierAugmentation aug = options.augmentation();
+        int crop = aug.crop();
+        int k = net.numClasses();
+        double[][] scores = new double[valIds.size()][];
+        float[][] targets = new float[valIds.size()][];
+        double lossSum = 0;
+        int batches = 0;
+        for (int start = 0; start < valIds.size(); start += options.batchSize()) {
+            int n = Math.min(options.batchSize(), valIds.size() - start);
+            float[] in = new float[n * 3 * crop * crop];
+            float[] tg = new float[n * k];
+            for (int i = 0; i < n; i++) {
+                String id = valIds.get(start + i);
+                System.arraycopy(aug.applyValidation(data.readImage(id)), 0, in, i * 3 * crop * crop, 3 * crop * crop);
+                targets[start + i] = data.labels(id);
+                System.arraycopy(targets[start + i], 0, tg, i * k, k);
+            }
+            Map<String, INDArray> out = net.graph().output(Map.of(
+                    CamNetwork.INPUT, Nd4j.create(in, new long[] {n, 3, crop, crop}).castTo(net.dataType()),
+                    LABELS, Nd4j.create(tg, new long[] {n, k}).castTo(net.dataType())), CamNetwork.LOGITS, LOSS);
+            INDArray logits = out.get(CamNetwork.LOGITS);
+            for (int i = 0; i < n; i++) {
+                scores[start + i] = logits.getRow(i).toDoubleVector();
+            }
+            lossSum += out.get(LOSS).getDouble(0);
+            batches++;
+        }
+        double[] ap = AveragePrecision.perClass(scores, targets);
+        double map = AveragePrecision.mean(ap);
+        StringBuilder header = new StringBuilder("epoch,train_loss,val_loss,mAP");
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.2f", epoch, trainLoss,
+                lossSum / batches, 100 * map));
+        for (int c = 0; c < k; c++) {
+            header.append(",AP_").append(classNames().get(c));
+            row.append(Double.isNaN(ap[c]) ? "," : String.format(Locale.ROOT, ",%.2f", 100 * ap[c]));
+        }
+        appendCsv(runDir.resolve("epochs.csv"), header.toString(), row.toString());
+        return new EpochResult(epoch, trainLoss, lossSum / batches, ap, map);
+    }
+
+    private static void appendCsv(Path file, String header, String row) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (!Files.exists(file)) {
+                Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
+            }
+            Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the rows of steps after {@code step}: a resumed run redoes them. */
+    private static void truncateCsv(Path file, long step) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> kept = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (i == 0 || line.isBlank()) {
+                    kept.add(line);
+                    continue;
+                }
+                try {
+                    if (Long.parseLong(line.substring(0, line.indexOf(','))) <= step) {
+                        kept.add(line);
+                    }
+                } catch (RuntimeException e) {
+                    // a line cut by the kill: drop it
+                }
+            }
+            AtomicFiles.writeString(file, String.join("\n", kept) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
