@@ -11,8 +11,8 @@ import org.wsss4j.data.VocClasses;
  *   hue(c)    = ((c + 1) / 2 mod G) * 360 / G        classes 2j-1, 2j share a hue, G = ceil(K/2)
  * </pre>
  * so only the combination (pattern, hue) - plus orientation and period - identifies a class from
- * its body. Within a family the two classes also differ in orientation (by half the pattern's
- * symmetry angle, so a horizontal flip cannot map one onto the other) and in period.
+ * its body. The two classes of a pair (2j, 2j+1) also differ in period and in orientation, chosen
+ * so that a horizontal flip (a training augmentation) cannot map one onto the other.
  *
  * @param classIndex  VOC classifier index (segmentation label {@code classIndex + 1})
  * @param angleDeg    nominal texture orientation
@@ -29,8 +29,10 @@ public record ClassStyle(int classIndex, String name, TextureFamily family, doub
         for (int c = 0; c < k; c++) {
             TextureFamily family = TextureFamily.CLASS_FAMILIES[(c / 2) % TextureFamily.CLASS_FAMILIES.length];
             double hue = ((c + 1) / 2 % hueGroups) * 360.0 / hueGroups;
-            double quarter = family.symmetryDeg() / 2;
-            double angle = (c % 2 == 1 ? quarter : 0) + (c >= 10 ? quarter / 2 : 0);
+            // A flip maps angle a to -a (mod the symmetry S): 0 and S/2 map to themselves and
+            // S/4 to 3S/4, so the pairs {0, S/2} and {S/4, S/2} stay apart after a flip.
+            double sym = family.symmetryDeg();
+            double angle = c % 2 == 1 ? sym / 2 : c >= 10 ? sym / 4 : 0;
             boolean fine = (c % 2 == 0) == (c < 10);
             double period = fine ? 9 : 12;
             // Badge colours are spread evenly round the hue circle, offset from the body hues.

@@ -13,11 +13,14 @@ public record Scene(int index, String id, boolean trainAug, int size, Background
                     List<Distractor> distractors, List<SceneObject> objects) {
 
     /**
-     * Background: value noise at two scales blending two muted colours.
+     * Background: value noise at three scales blending two muted colours, so that no part of it
+     * is flat (a classifier must not learn "texture = object").
      *
-     * @param coarse cell of the coarse noise in pixels, {@code fine} of the fine noise
+     * @param coarse cell of the coarse noise in pixels, {@code fine} of the middle one,
+     *               {@code grain} of the finest
      */
-    public record Background(int[] colourA, int[] colourB, long noiseSeed, double coarse, double fine) {}
+    public record Background(int[] colourA, int[] colourB, long noiseSeed, double coarse, double fine,
+                             double grain) {}
 
     /** A blob that is not an object: labelled background and absent from the annotation. */
     public record Distractor(Outline outline, Texture texture) {}

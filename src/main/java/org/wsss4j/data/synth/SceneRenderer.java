@@ -21,8 +21,10 @@ final class SceneRenderer {
         Scene.Background bg = scene.background();
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                double t = 0.7 * ValueNoise.at(bg.noiseSeed(), (x + 0.5) / bg.coarse(), (y + 0.5) / bg.coarse())
-                        + 0.3 * ValueNoise.at(~bg.noiseSeed(), (x + 0.5) / bg.fine(), (y + 0.5) / bg.fine());
+                double px = x + 0.5, py = y + 0.5;
+                double t = 0.55 * ValueNoise.at(bg.noiseSeed(), px / bg.coarse(), py / bg.coarse())
+                        + 0.25 * ValueNoise.at(~bg.noiseSeed(), px / bg.fine(), py / bg.fine())
+                        + 0.2 * ValueNoise.at(bg.noiseSeed() + 1, px / bg.grain(), py / bg.grain());
                 for (int c = 0; c < 3; c++) {
                     img.set(y, x, c, (int) Math.round(bg.colourA()[c] + (bg.colourB()[c] - bg.colourA()[c]) * t));
                 }

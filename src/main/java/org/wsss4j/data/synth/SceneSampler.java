@@ -92,9 +92,10 @@ final class SceneSampler {
 
     private Scene.Background background(Random r) {
         double hue = r.nextDouble() * 360;
-        int[] a = Hsv.toRgb(hue, uniform(r, 0.05, 0.2), uniform(r, 0.6, 0.85));
-        int[] b = Hsv.toRgb(hue + uniform(r, -40, 40), uniform(r, 0.05, 0.2), uniform(r, 0.3, 0.55));
-        return new Scene.Background(a, b, r.nextLong(), size * uniform(r, 0.15, 0.3), size * 0.05);
+        int[] a = Hsv.toRgb(hue, uniform(r, 0.05, 0.2), uniform(r, 0.65, 0.85));
+        int[] b = Hsv.toRgb(hue + uniform(r, -40, 40), uniform(r, 0.05, 0.2), uniform(r, 0.3, 0.5));
+        return new Scene.Background(a, b, r.nextLong(), size * uniform(r, 0.15, 0.3), size * 0.05,
+                Math.max(1.5, 2 * scale));
     }
 
     private Scene.Distractor distractor(Random r) {
