@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         showDefaultValues = true,
         description = {
-            "Write the synthetic 'shapes' dataset in the PASCAL VOC 2012 layout (JPEGImages,",
-            "SegmentationClass, SegmentationClassAug, Annotations, ImageSets/Segmentation lists,",
-            "synth.json). Objects are large textured shapes with a small class badge, the most",
-            "discriminative part; see datasets/shapes/README.md. Same options, same bytes."})
+            "Write the synthetic 'shapes' dataset in the PASCAL VOC 2012 layout:",
+            "JPEGImages, SegmentationClass(Aug), Annotations, ImageSets/Segmentation",
+            "lists and synth.json. Objects are large textured shapes carrying a small",
+            "class badge, their most discriminative part (datasets/shapes/README.md).",
+            "The same options always give the same bytes."})
 public final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
