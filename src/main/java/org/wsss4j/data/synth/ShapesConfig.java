@@ -1,0 +1,95 @@
+package org.wsss4j.data.synth;
+
+import org.wsss4j.BadInputException;
+import org.wsss4j.data.VocClasses;
+
+/**
+ * Parameters of the synthetic "shapes" dataset (datasets/shapes/README.md). Everything the
+ * generator draws is a function of these values alone, so a config names a dataset byte for byte.
+ *
+ * @param seed         seed of every random stream (placement, badge dropout, pixel noise)
+ * @param images       total number of images over train_aug, val and test
+ * @param size         image side in pixels (images are square)
+ * @param classes      number of classes K; the dataset uses the FIRST K VOC classes
+ *                     (segmentation labels 1..K, classifier indices 0..K-1)
+ * @param badgeDropout fraction of train_aug objects drawn without their badge, so that the body
+ *                     texture is sometimes the only evidence of the class
+ * @param badges       false draws no badge at all (same scenes otherwise): a check of how much a
+ *                     classifier relies on badges
+ */
+public record ShapesConfig(long seed, int images, int size, int classes, double badgeDropout,
+                           boolean badges) {
+
+    public static final long DEFAULT_SEED = 0;
+    /** 480 images: 320 train_aug (80 of them train), 80 val, 80 test. */
+    public static final int DEFAULT_IMAGES = 480;
+    /**
+     * 128 px: at output stride 16 the classifier's feature map is 8x8, so a badge (14 px) falls in
+     * one or two cells while objects span 3 to 6 cells; a CAM that only fires on the badge is then
+     * visibly narrower than the object.
+     */
+    public static final int DEFAULT_SIZE = 128;
+    /**
+     * 10 classes (aeroplane..cow): enough for texture families and hues to be shared between
+     * classes, few enough that a small ResNet learns them from a few hundred images in minutes.
+     */
+    public static final int DEFAULT_CLASSES = 10;
+    /** 30% of training objects lack their badge. */
+    public static final double DEFAULT_BADGE_DROPOUT = 0.3;
+
+    public static final int MIN_IMAGES = 6;
+    /** Ids are {@code 2000_NNNNNN}: six digits. */
+    public static final int MAX_IMAGES = 999_999;
+    public static final int MIN_SIZE = 64;
+    public static final int MAX_SIZE = 1024;
+    public static final int MIN_CLASSES = 2;
+
+    public ShapesConfig {
+        if (images < MIN_IMAGES || images > MAX_IMAGES) {
+            throw new BadInputException("--images must be between " + MIN_IMAGES + " and "
+                    + MAX_IMAGES + " (every split needs at least one image), got " + images);
+        }
+        if (size < MIN_SIZE || size > MAX_SIZE) {
+            throw new BadInputException("--size must be between " + MIN_SIZE + " and " + MAX_SIZE
+                    + " pixels, got " + size);
+        }
+        if (classes < MIN_CLASSES || classes > VocClasses.NUM_CLASSES) {
+            throw new BadInputException("--classes must be between " + MIN_CLASSES + " and "
+                    + VocClasses.NUM_CLASSES + ", got " + classes);
+        }
+        if (!(badgeDropout >= 0 && badgeDropout <= 1)) {
+            throw new BadInputException("--badge-dropout must be a fraction in [0, 1], got "
+                    + badgeDropout);
+        }
+    }
+
+    /** The documented defaults. */
+    public static ShapesConfig defaults() {
+        return new ShapesConfig(DEFAULT_SEED, DEFAULT_IMAGES, DEFAULT_SIZE, DEFAULT_CLASSES,
+                DEFAULT_BADGE_DROPOUT, true);
+    }
+
+    public ShapesConfig withSeed(long s) {
+        return new ShapesConfig(s, images, size, classes, badgeDropout, badges);
+    }
+
+    public ShapesConfig withImages(int n) {
+        return new ShapesConfig(seed, n, size, classes, badgeDropout, badges);
+    }
+
+    public ShapesConfig withSize(int px) {
+        return new ShapesConfig(seed, images, px, classes, badgeDropout, badges);
+    }
+
+    public ShapesConfig withClasses(int k) {
+        return new ShapesConfig(seed, images, size, k, badgeDropout, badges);
+    }
+
+    public ShapesConfig withBadgeDropout(double p) {
+        return new ShapesConfig(seed, images, size, classes, p, badges);
+    }
+
+    public ShapesConfig withBadges(boolean on) {
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, on);
+    }
+}
