@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
                 + " and SameDiff. Every command reads a VOC 2012 layout folder; 'synth' makes a small"
                 + " synthetic one.",
         subcommands = {
+            SynthCommand.class,
             DatasetCommand.class,
             EvalCommand.class,
             CommandLine.HelpCommand.class},
