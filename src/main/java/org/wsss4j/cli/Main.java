@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
             SynthCommand.class,
             DatasetCommand.class,
             EvalCommand.class,
+            TrainClassifierCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {

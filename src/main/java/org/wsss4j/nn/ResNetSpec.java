@@ -113,6 +113,28 @@ public record ResNetSpec(
                 List.of(1, 2, 1, 1), List.of(1, 1, 2, 4), true, true, DEFAULT_BN_EPS);
     }
 
+    /**
+     * A torchvision ResNet by name ({@code resnet18}, {@code resnet34}, {@code resnet50},
+     * {@code resnet101}).
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public static ResNetSpec named(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "resnet18" -> resnet18();
+            case "resnet34" -> resnet34();
+            case "resnet50" -> resnet50();
+            case "resnet101" -> resnet101();
+            default -> throw new IllegalArgumentException("unknown architecture '" + name
+                    + "'; use resnet18, resnet34, resnet50 or resnet101");
+        };
+    }
+
+    /** The CAM classifier's backbone of spec 1.3 for any depth: strides (2, 2, 2, 1), output stride 16. */
+    public static ResNetSpec camBackbone(String name, double widthMultiplier) {
+        return named(name).withLayerStrides(List.of(1, 2, 2, 1)).withWidthMultiplier(widthMultiplier);
+    }
+
     private static ResNetSpec torchvision(BlockType type, List<Integer> blocks) {
         return new ResNetSpec(type, blocks, 1.0, 2, 2, TORCHVISION_STRIDES, NO_DILATION, false, false,
                 DEFAULT_BN_EPS);
