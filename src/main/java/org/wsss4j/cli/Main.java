@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
             DatasetCommand.class,
             EvalCommand.class,
             TrainClassifierCommand.class,
+            MakeCamCommand.class,
+            EvalSeedsCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {

@@ -1,0 +1,78 @@
+package org.wsss4j.cam;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.wsss4j.BadInputException;
+import org.wsss4j.data.VocDataset;
+import org.wsss4j.io.Progress;
+
+/**
+ * Runs an attribution method over a list of images and writes {@code <out>/<id>.npz}, one file per
+ * image, atomically. Images whose file exists are skipped, so a killed run resumes where it
+ * stopped; a shard i/n takes every n-th image from the i-th, so n processes can share a list.
+ */
+public final class CamGenerator {
+
+    /** Shard {@code index} of {@code count} (0-based index). */
+    public record Shard(int index, int count) {
+        public static final Shard ALL = new Shard(0, 1);
+
+        public Shard {
+            if (count < 1 || index < 0 || index >= count) {
+                throw new BadInputException("--shard " + index + "/" + count + ": use i/n with 0 <= i < n");
+            }
+        }
+
+        /** Parses {@code i/n}. */
+        public static Shard parse(String text) {
+            String[] p = text.split("/");
+            try {
+                return new Shard(Integer.parseInt(p[0].strip()), Integer.parseInt(p[1].strip()));
+            } catch (RuntimeException e) {
+                throw new BadInputException("--shard " + text + ": use i/n, e.g. 0/4");
+            }
+        }
+
+        public <T> List<T> of(List<T> items) {
+            List<T> out = new ArrayList<>();
+            for (int i = index; i < items.size(); i += count) {
+                out.add(items.get(i));
+            }
+            return out;
+        }
+    }
+
+    /** What a run did. */
+    public record Summary(int written, int skipped, double seconds) {}
+
+    private CamGenerator() {}
+
+    public static Path fileFor(Path outDir, String id) {
+        return outDir.resolve(id + ".npz");
+    }
+
+    public static Summary run(AttributionMethod method, VocDataset data, List<String> ids, Path outDir, Shard shard) {
+        List<String> mine = shard.of(ids);
+        List<String> todo = new ArrayList<>();
+        for (String id : mine) {
+            if (!Files.isRegularFile(fileFor(outDir, id))) {
+                todo.add(id);
+            }
+        }
+        long t0 = System.nanoTime();
+        try (Progress progress = Progress.start("make-cam " + method.name(), todo.size())) {
+            for (String id : todo) {
+                CamMaps maps = method.compute(data.readImage(id), data.labels(id));
+                maps.save(fileFor(outDir, id));
+                progress.step(1, () -> id);
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.err.printf(Locale.ROOT, "make-cam: %d written, %d already there, %.1f s (%.2f s/image)%n",
+                todo.size(), mine.size() - todo.size(), secs, todo.isEmpty() ? 0 : secs / todo.size());
+        return new Summary(todo.size(), mine.size() - todo.size(), secs);
+    }
+}

@@ -1,0 +1,63 @@
+package org.wsss4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.wsss4j.cam.AttributionMethod;
+import org.wsss4j.cam.CamGenerator;
+import org.wsss4j.cam.MultiScaleCam;
+import org.wsss4j.data.VocDataset;
+import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.nn.TrainedClassifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "make-cam", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Class activation maps of the listed images, one DIR/<id>.npz each holding keys"
+                + " (present classes 0..19), cam [K, ceil(H/4), ceil(W/4)] and high_res [K, H, W], each class"
+                + " divided by its max. Method cam: IRN's multi-scale CAM (scales 1.0, 0.5, 1.5, 2.0, each with"
+                + " its flip). Existing files are skipped, so a killed run resumes; --shard i/n splits a list"
+                + " between processes.")
+public final class MakeCamCommand implements Callable<Integer> {
+
+    @Option(names = "--voc-root", required = true, description = "VOC 2012 layout folder.")
+    Path vocRoot;
+
+    @Option(names = "--list", defaultValue = "train", description = "Split name or list file.")
+    String list;
+
+    @Option(names = "--weights", required = true, description = "Classifier: wsss4j checkpoint or IRN/AdvCAM state_dict .npz.")
+    Path weights;
+
+    @Option(names = "--arch", defaultValue = "resnet50", description = "Architecture of a state_dict .npz (checkpoints name their own).")
+    String arch;
+
+    @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of a state_dict .npz.")
+    double width;
+
+    @Option(names = "--out", required = true, description = "Output folder of <id>.npz maps.")
+    Path out;
+
+    @Option(names = "--method", defaultValue = "cam", description = "cam.")
+    String method;
+
+    @Option(names = "--scales", defaultValue = "1.0,0.5,1.5,2.0", split = ",", description = "Image scales.")
+    List<Double> scales;
+
+    @Option(names = "--shard", defaultValue = "0/1", description = "i/n: process every n-th image from the i-th.")
+    String shard;
+
+    @Override
+    public Integer call() {
+        VocDataset data = VocDataset.open(vocRoot);
+        List<String> ids = CliLists.ids(data, list);
+        CamGenerator.Shard sh = CamGenerator.Shard.parse(shard);
+        if (!"cam".equals(method)) {
+            throw new org.wsss4j.BadInputException("--method " + method + ": use cam");
+        }
+        CamNetwork net = TrainedClassifier.open(weights, arch, width);
+        AttributionMethod m = new MultiScaleCam(net, scales);
+        CamGenerator.run(m, data, ids, out, sh);
+        return 0;
+    }
+}
