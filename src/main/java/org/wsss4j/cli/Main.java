@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             TrainClassifierCommand.class,
             MakeCamCommand.class,
             EvalSeedsCommand.class,
+            ReproduceCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {
