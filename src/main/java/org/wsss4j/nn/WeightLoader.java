@@ -17,13 +17,16 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
  * Conv kernels are [out, in, kH, kW] in PyTorch and [kH, kW, in, out] in the graph; batch-norm
  * vectors are the same in both. Accepted key styles: plain torchvision ({@code conv1.weight},
  * {@code fc.*} ignored), IRN/AdvCAM classifiers ({@code resnet50.conv1.weight},
- * {@code classifier.weight}, with their duplicate {@code stageN.*} aliases ignored) and
- * DataParallel's {@code module.} prefix.
+ * {@code classifier.weight}, with their duplicate {@code stageN.*}, {@code backbone.N.*} and
+ * {@code newly_added.N.*} aliases ignored) and DataParallel's {@code module.} prefix.
  */
 public final class WeightLoader {
     private static final Pattern MODULE_PREFIX = Pattern.compile("^(module\\.)+");
     private static final Pattern RESNET_PREFIX = Pattern.compile("^resnet\\d+\\.");
-    private static final Pattern STAGE_ALIAS = Pattern.compile("^stage\\d+\\.");
+    // IRN's Net wraps resnet50's modules again in stageN Sequentials and in the backbone /
+    // newly_added ModuleLists; a PyTorch state_dict lists shared modules once per path, so the
+    // released AdvCAM classifier holds each tensor under up to three names.
+    private static final Pattern IRN_ALIAS = Pattern.compile("^(stage\\d+|backbone\\.\\d+|newly_added\\.\\d+)\\.");
     private static final int LISTED = 5;
 
     private WeightLoader() {}
@@ -56,8 +59,8 @@ public final class WeightLoader {
             String name = RESNET_PREFIX.matcher(MODULE_PREFIX.matcher(key).replaceFirst("")).replaceFirst("");
             if (name.endsWith("num_batches_tracked")) {
                 ignored.add(key + ": batch-norm counter, not used by frozen batch norm");
-            } else if (params.get(name) == null && STAGE_ALIAS.matcher(name).find()) {
-                ignored.add(key + ": IRN alias of a resnet parameter");
+            } else if (params.get(name) == null && IRN_ALIAS.matcher(name).find()) {
+                ignored.add(key + ": IRN alias of another key in the file");
             } else if (params.get(name) == null && name.startsWith("fc.")) {
                 ignored.add(key + ": ImageNet classifier, not part of this network");
             } else if (params.get(name) == null || byName.containsKey(name)) {

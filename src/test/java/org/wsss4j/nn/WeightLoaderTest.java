@@ -117,6 +117,31 @@ class WeightLoaderTest {
     }
 
     @Test
+    void advCamModuleListAliasesAreIgnoredNotReportedUnused() {
+        // AdvCAM's released classifier comes from IRN's Net, whose state_dict repeats every
+        // resnet50.* tensor under stageN.* and backbone.N.* and classifier.weight under
+        // newly_added.0.weight (PyTorch lists a shared module once per path). Aliases may hold
+        // other values here: only the resnet50.* / classifier.weight entries must be loaded.
+        CamNetwork source = tiny();
+        Map<String, INDArray> file = new LinkedHashMap<>();
+        WeightLoader.export(source.parameters()).forEach((k, v) ->
+                file.put(k.equals("classifier.weight") ? k : "resnet50." + k, v));
+        file.put("stage1.0.weight", Nd4j.zeros(DataType.FLOAT, 8, 3, 7, 7));
+        file.put("backbone.0.0.weight", Nd4j.zeros(DataType.FLOAT, 8, 3, 7, 7));
+        file.put("backbone.3.0.conv1.weight", Nd4j.zeros(DataType.FLOAT, 64, 32, 3, 3));
+        file.put("newly_added.0.weight", Nd4j.zeros(DataType.FLOAT, 3, 64, 1, 1));
+        CamNetwork net = CamNetwork.build(ResNetSpec.resnet18().withWidthMultiplier(0.125), 3, DataType.FLOAT, 7);
+        WeightLoader.Report r = WeightLoader.load(file, net.parameters(), "res50_cam.npz");
+        assertEquals(List.of(), r.unused());
+        assertEquals(List.of(), r.keptInitial());
+        assertEquals(source.parameters().names().size(), r.loaded().size());
+        assertEquals(List.of("stage1.0.weight", "backbone.0.0.weight", "backbone.3.0.conv1.weight",
+                "newly_added.0.weight"), r.ignored().stream().map(s -> s.substring(0, s.indexOf(':'))).toList());
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32);
+        assertEquals(source.cams(x), net.cams(x));
+    }
+
+    @Test
     void exportThenLoadIsIdentity() {
         CamNetwork a = tiny();
         CamNetwork b = CamNetwork.build(ResNetSpec.resnet18().withWidthMultiplier(0.125), 3, DataType.FLOAT, 99);
