@@ -72,6 +72,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     double checkpointMinutes;
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
     boolean resume;
+    @Option(names = "--stop-after-steps", description = "Stop (with a checkpoint) once this many steps are done in all;"
+            + " --resume continues. For runs split by a scheduler's time limit.")
+    Long stopAfterSteps;
 
     @Override
     public Integer call() {
@@ -103,8 +106,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                 weightDecay, momentum, PolySgd.REFERENCE_POWER,
                 new ClassifierAugmentation(resizeLong[0], resizeLong[1], crop), frozen, seed,
                 workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes);
-        new ClassifierTrainer(data, train, trainList, val, net, options, out, System.err).train(resume);
-        System.out.println("train-classifier: wrote " + ClassifierTrainer.finalCheckpoint(out));
+        new ClassifierTrainer(data, train, trainList, val, net, options, out, System.err)
+                .train(resume, stopAfterSteps == null ? Long.MAX_VALUE : stopAfterSteps);
+        if (java.nio.file.Files.isRegularFile(ClassifierTrainer.finalCheckpoint(out))) {
+            System.out.println("train-classifier: wrote " + ClassifierTrainer.finalCheckpoint(out));
+        }
         return 0;
     }
 }

@@ -150,8 +150,17 @@ public final class ClassifierTrainer {
         softplus.sub(x.mul(y)).mean(LOSS);
     }
 
-    /** Runs (or resumes) training and returns the per-epoch validation results of this call. */
+    /** Runs (or resumes) training to the end and returns the per-epoch validation results of this call. */
     public List<EpochResult> train(boolean resume) {
+        return train(resume, Long.MAX_VALUE);
+    }
+
+    /**
+     * Runs (or resumes) training, stopping with a checkpoint once {@code stopAfterStep} steps are
+     * done in all (for runs split into chunks by a job scheduler's time limit); a later call with
+     * {@code resume = true} continues exactly where this one stopped.
+     */
+    public List<EpochResult> train(boolean resume, long stopAfterStep) {
         Path ckptDir = runDir.resolve("checkpoints");
         Path last = ckptDir.resolve("last.npz");
         Path lastOptim = ckptDir.resolve("last.optimizer.npz");
@@ -197,6 +206,12 @@ public final class ClassifierTrainer {
                     int lossCount = 0;
                     Iterator<BatchLoader.Batch> it = loader.epoch(epoch, (int) (step - (long) epoch * perEpoch));
                     while (it.hasNext()) {
+                        if (step >= stopAfterStep) {
+                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
+                            log.printf(Locale.ROOT, "train-classifier: stopped at step %d of %d; --resume continues%n",
+                                    step, maxStep);
+                            return results;
+                        }
                         BatchLoader.Batch b = it.next();
                         long t0 = System.nanoTime();
                         double lr = options.lr() * opt.lrMultiplier();
