@@ -34,9 +34,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(ShapesConfig.DEFAULT_SIZE);
-        preset = preset.withSeed(seed);
+        preset = preset.withTraining(preset.training().withSeed(seed));
         if (epochs != null) {
-            preset = preset.withEpochs(epochs);
+            preset = preset.withTraining(preset.training().withEpochs(epochs));
         }
         List<Reproduction.Row> rows = new Reproduction(out, vocRoot, preset, System.err).run();
         System.out.print(Reproduction.table1(rows));

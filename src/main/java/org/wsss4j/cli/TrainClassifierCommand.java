@@ -70,6 +70,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     int workers;
     @Option(names = "--checkpoint-minutes", defaultValue = "10", description = "Minutes between checkpoints.")
     double checkpointMinutes;
+    @Option(names = "--calibrate-bn", description = "Set the frozen batch norms' statistics from the first training"
+            + " batches before training (for networks trained from scratch; the reference starts from ImageNet weights).")
+    boolean calibrateBatchNorm;
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
     boolean resume;
     @Option(names = "--stop-after-steps", description = "Stop (with a checkpoint) once this many steps are done in all;"
@@ -105,7 +108,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         ClassifierTrainer.Options options = new ClassifierTrainer.Options(epochs, batchSize, lr, classifierLrFactor,
                 weightDecay, momentum, PolySgd.REFERENCE_POWER,
                 new ClassifierAugmentation(resizeLong[0], resizeLong[1], crop), frozen, seed,
-                workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes);
+                workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes,
+                calibrateBatchNorm);
         new ClassifierTrainer(data, train, trainList, val, net, options, out, System.err)
                 .train(resume, stopAfterSteps == null ? Long.MAX_VALUE : stopAfterSteps);
         if (java.nio.file.Files.isRegularFile(ClassifierTrainer.finalCheckpoint(out))) {

@@ -74,13 +74,46 @@ public final class ClassifierTrainer {
      * @param seed                seeds batch order and augmentation
      * @param workers             data-loading threads
      * @param checkpointMinutes   wall-clock minutes between checkpoints (also at every epoch end)
+     * @param calibrateBatchNorm  set the frozen batch norms' statistics from the first training
+     *                            images before step 0 ({@link BatchNormCalibration}; for networks
+     *                            trained from scratch, not in the reference)
      */
     public record Options(int epochs, int batchSize, double lr, double classifierLrFactor, double weightDecay,
                           double momentum, double power, ClassifierAugmentation augmentation, Freeze freeze,
-                          long seed, int workers, double checkpointMinutes) {
+                          long seed, int workers, double checkpointMinutes, boolean calibrateBatchNorm) {
         public static Options reference() {
             return new Options(5, 16, 0.1, 10, 1e-4, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
-                    ClassifierAugmentation.VOC, Freeze.STEM, 0, Runtime.getRuntime().availableProcessors(), 10);
+                    ClassifierAugmentation.VOC, Freeze.STEM, 0, Runtime.getRuntime().availableProcessors(), 10, false);
+        }
+
+        public Options withEpochs(int e) {
+            return new Options(e, batchSize, lr, classifierLrFactor, weightDecay, momentum, power, augmentation, freeze,
+                    seed, workers, checkpointMinutes, calibrateBatchNorm);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(epochs, batchSize, lr, classifierLrFactor, weightDecay, momentum, power, augmentation,
+                    freeze, s, workers, checkpointMinutes, calibrateBatchNorm);
+        }
+
+        public Options withMomentum(double m) {
+            return new Options(epochs, batchSize, lr, classifierLrFactor, weightDecay, m, power, augmentation, freeze,
+                    seed, workers, checkpointMinutes, calibrateBatchNorm);
+        }
+
+        public Options withLr(double l) {
+            return new Options(epochs, batchSize, l, classifierLrFactor, weightDecay, momentum, power, augmentation,
+                    freeze, seed, workers, checkpointMinutes, calibrateBatchNorm);
+        }
+
+        public Options withAugmentation(ClassifierAugmentation a) {
+            return new Options(epochs, batchSize, lr, classifierLrFactor, weightDecay, momentum, power, a, freeze,
+                    seed, workers, checkpointMinutes, calibrateBatchNorm);
+        }
+
+        public Options withCalibrateBatchNorm(boolean c) {
+            return new Options(epochs, batchSize, lr, classifierLrFactor, weightDecay, momentum, power, augmentation,
+                    freeze, seed, workers, checkpointMinutes, c);
         }
 
         public Map<String, Object> asMap() {
@@ -96,6 +129,7 @@ public final class ClassifierTrainer {
             m.put("crop", augmentation.crop());
             m.put("freeze", freeze.name().toLowerCase(Locale.ROOT));
             m.put("seed", seed);
+            m.put("calibrate_batch_norm", calibrateBatchNorm);
             return m;
         }
     }
@@ -104,6 +138,7 @@ public final class ClassifierTrainer {
     public record EpochResult(int epoch, double trainLoss, double valLoss, double[] ap, double map) {}
 
     private static final String LABELS = "labels";
+    private static final int CALIBRATION_BATCHES = 4;
     private static final String LOSS = "cls_loss";
 
     private final VocDataset data;
@@ -190,6 +225,15 @@ public final class ClassifierTrainer {
             } else if (!resume && Files.exists(last)) {
                 throw new BadInputException(runDir + " already holds a training run; pass --resume to continue it"
                         + " or choose another --out");
+            }
+            if (startStep == 0 && options.calibrateBatchNorm()) {
+                // the first batches of epoch 0 as the network will see them
+                Iterator<BatchLoader.Batch> first = loader.epoch(0, 0);
+                List<INDArray> parts = new ArrayList<>();
+                for (int i = 0; i < CALIBRATION_BATCHES && first.hasNext(); i++) {
+                    parts.add(first.next().inputs());
+                }
+                BatchNormCalibration.calibrate(net, Nd4j.concat(0, parts.toArray(new INDArray[0])));
             }
             Map<String, INDArray> params = new HashMap<>();
             for (Parameter p : net.parameters().trainable()) {

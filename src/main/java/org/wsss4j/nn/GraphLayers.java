@@ -150,6 +150,7 @@ public final class GraphLayers {
         SDVariable beta = register(name + ".bias", Nd4j.zeros(dataType, channels), Kind.BN_BIAS, group);
         SDVariable mean = register(name + ".running_mean", Nd4j.zeros(dataType, channels), Kind.BN_RUNNING_MEAN, group);
         SDVariable var = register(name + ".running_var", Nd4j.ones(dataType, channels), Kind.BN_RUNNING_VAR, group);
+        parameters.recordBatchNormInput(name, x);
         SDVariable scale = gamma.div(sd.math().sqrt(var.add(eps)));
         SDVariable shift = beta.sub(mean.mul(scale));
         return x.mul(scale.reshape(1, channels, 1, 1)).add(shift.reshape(1, channels, 1, 1));

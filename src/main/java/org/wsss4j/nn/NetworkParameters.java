@@ -46,6 +46,16 @@ public final class NetworkParameters {
 
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
     private final Set<String> frozen = new LinkedHashSet<>();
+    private final Map<String, SDVariable> batchNormInputs = new LinkedHashMap<>();
+
+    void recordBatchNormInput(String bnName, SDVariable input) {
+        batchNormInputs.put(bnName, input);
+    }
+
+    /** Each batch norm's name (e.g. {@code layer1.0.bn1}) and its input variable, in build order. */
+    public Map<String, SDVariable> batchNormInputs() {
+        return Collections.unmodifiableMap(batchNormInputs);
+    }
 
     void add(Parameter p) {
         if (byName.putIfAbsent(p.name(), p) != null) {

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.nn.ClassifierTrainer;
-import org.wsss4j.nn.PolySgd;
 import org.wsss4j.nn.ResNetSpec;
 
 /**
@@ -37,28 +36,16 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * reference's.
      */
     public static Preset shapes(int imageSize) {
-        ClassifierTrainer.Options ref = ClassifierTrainer.Options.reference();
-        ClassifierTrainer.Options o = new ClassifierTrainer.Options(SHAPES_EPOCHS, 16, 0.1, ref.classifierLrFactor(),
-                ref.weightDecay(), 0.9, PolySgd.REFERENCE_POWER, ClassifierAugmentation.scaledTo(imageSize),
-                ref.freeze(), 0, ref.workers(), ref.checkpointMinutes());
+        ClassifierTrainer.Options o = ClassifierTrainer.Options.reference().withEpochs(SHAPES_EPOCHS).withMomentum(0.9)
+                .withAugmentation(ClassifierAugmentation.scaledTo(imageSize)).withCalibrateBatchNorm(true);
         return new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.25), o, List.of(1.0, 0.5, 1.5, 2.0),
                 new double[] {0.15, 0.34, 0.01}, "train");
     }
 
     public static final int SHAPES_EPOCHS = 30;
 
-    public Preset withSeed(long seed) {
-        ClassifierTrainer.Options t = training;
-        return new Preset(dataset, backbone, new ClassifierTrainer.Options(t.epochs(), t.batchSize(), t.lr(),
-                t.classifierLrFactor(), t.weightDecay(), t.momentum(), t.power(), t.augmentation(), t.freeze(), seed,
-                t.workers(), t.checkpointMinutes()), camScales, seedThresholds, evalList);
-    }
-
-    public Preset withEpochs(int epochs) {
-        ClassifierTrainer.Options t = training;
-        return new Preset(dataset, backbone, new ClassifierTrainer.Options(epochs, t.batchSize(), t.lr(),
-                t.classifierLrFactor(), t.weightDecay(), t.momentum(), t.power(), t.augmentation(), t.freeze(), t.seed(),
-                t.workers(), t.checkpointMinutes()), camScales, seedThresholds, evalList);
+    public Preset withTraining(ClassifierTrainer.Options t) {
+        return new Preset(dataset, backbone, t, camScales, seedThresholds, evalList);
     }
 
     public Map<String, Object> describe() {

@@ -37,7 +37,7 @@ class ClassifierTrainerTest {
 
     private static ClassifierTrainer.Options options(int epochs, int workers) {
         return new ClassifierTrainer.Options(epochs, 4, 0.1, 10, 1e-4, 0.9, 0.9,
-                new ClassifierAugmentation(48, 80, 64), ClassifierTrainer.Freeze.STEM, 5, workers, 10);
+                new ClassifierAugmentation(48, 80, 64), ClassifierTrainer.Freeze.STEM, 5, workers, 10, true);
     }
 
     private static ClassifierTrainer trainer(Path run, int epochs, int workers) {
