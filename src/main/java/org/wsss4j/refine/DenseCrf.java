@@ -118,7 +118,6 @@ public final class DenseCrf {
         }
         float[] q = new float[n * labels];
         float[] acc = new float[n * labels];
-        float[] scratch = new float[n * labels];
         for (int i = 0; i < q.length; i++) {
             acc[i] = -unary[i];
         }
@@ -128,7 +127,7 @@ public final class DenseCrf {
                 acc[i] = -unary[i];
             }
             for (PairwiseKernel kernel : kernels) {
-                kernel.addMessage(q, acc, scratch, labels);
+                kernel.addMessage(q, acc, labels);
             }
             softmaxRows(acc, q);
         }
@@ -167,7 +166,10 @@ public final class DenseCrf {
         return best;
     }
 
-    /** q row i = softmax(logits row i), subtracting the row maximum first as densecrf does. */
+    /**
+     * q row i = softmax(logits row i), subtracting the row maximum first as densecrf does; exp in
+     * float ({@link FloatExp}), as Eigen evaluates it there.
+     */
     private void softmaxRows(float[] logits, float[] q) {
         for (int i = 0; i < n; i++) {
             int base = i * labels;
@@ -177,7 +179,7 @@ public final class DenseCrf {
             }
             float sum = 0f;
             for (int l = 0; l < labels; l++) {
-                float e = (float) Math.exp(logits[base + l] - max);
+                float e = FloatExp.exp(logits[base + l] - max);
                 q[base + l] = e;
                 sum += e;
             }

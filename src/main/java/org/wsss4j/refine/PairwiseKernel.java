@@ -24,26 +24,8 @@ final class PairwiseKernel {
         }
     }
 
-    /**
-     * Adds {@code w * norm ⊙ K(norm ⊙ q)} to {@code acc}; both pixel-major [n][labels].
-     * {@code scratch} has the same size and is overwritten.
-     */
-    void addMessage(float[] q, float[] acc, float[] scratch, int labels) {
-        int n = norm.length;
-        for (int i = 0; i < n; i++) {
-            float s = norm[i];
-            int base = i * labels;
-            for (int k = 0; k < labels; k++) {
-                scratch[base + k] = q[base + k] * s;
-            }
-        }
-        lattice.filter(scratch, scratch, labels);
-        for (int i = 0; i < n; i++) {
-            float s = norm[i];
-            int base = i * labels;
-            for (int k = 0; k < labels; k++) {
-                acc[base + k] += weight * (scratch[base + k] * s);
-            }
-        }
+    /** Adds {@code w * norm ⊙ K(norm ⊙ q)} to {@code acc}; both pixel-major [n][labels]. */
+    void addMessage(float[] q, float[] acc, int labels) {
+        lattice.addNormalisedFilter(q, norm, weight, acc, labels);
     }
 }

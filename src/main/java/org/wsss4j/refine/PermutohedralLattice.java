@@ -206,23 +206,71 @@ public final class PermutohedralLattice {
 
     /** As {@link #filter(float[], int)}, writing into {@code out} (which may be {@code values}). */
     public void filter(float[] values, float[] out, int channels) {
+        checkSizes(values, out, channels);
+        float[] blurred = splatAndBlur(values, null, channels);
+        boolean weightFirst = channels > 2;
+        float alpha = alpha();
+        for (int i = 0; i < n; i++) {
+            sliceInto(blurred, i, out, i * channels, channels, alpha, weightFirst);
+        }
+    }
+
+    /**
+     * The dense CRF's normalised message in one pass (spec 5, NORMALIZE_SYMMETRIC):
+     * {@code acc_i += weight * (K(norm ⊙ q)_i * norm_i)}, with the same float operations as
+     * scaling, filtering, rescaling and adding separately, but without the intermediate arrays.
+     */
+    void addNormalisedFilter(float[] q, float[] norm, float weight, float[] acc, int channels) {
+        checkSizes(q, acc, channels);
+        float[] blurred = splatAndBlur(q, norm, channels);
+        boolean weightFirst = channels > 2;
+        float alpha = alpha();
+        float[] row = new float[channels];
+        for (int i = 0; i < n; i++) {
+            sliceInto(blurred, i, row, 0, channels, alpha, weightFirst);
+            float s = norm[i];
+            int dst = i * channels;
+            for (int k = 0; k < channels; k++) {
+                acc[dst + k] += weight * (row[k] * s);
+            }
+        }
+    }
+
+    private void checkSizes(float[] values, float[] out, int channels) {
         if (channels <= 0 || values.length != (long) n * channels || out.length != values.length) {
             throw new IllegalArgumentException("lattice filter needs " + (long) n * channels
                     + " values in and out for " + n + " points x " + channels + " channels, got "
                     + values.length + " and " + out.length);
         }
+    }
+
+    /** densecrf's slicing constant. */
+    private float alpha() {
+        return 1.0f / (1f + (float) Math.pow(2, -d));
+    }
+
+    /**
+     * Splats {@code values} (each point's row times {@code scale[i]} first when scale is given)
+     * and blurs; returns the lattice rows, row 0 being the all-zero "absent vertex".
+     */
+    private float[] splatAndBlur(float[] values, float[] scale, int channels) {
         int d1 = d + 1;
-        int rows = vertices + 1;
-        float[] cur = new float[rows * channels];
-        float[] next = new float[rows * channels];
-        // Splat.
+        float[] cur = new float[(vertices + 1) * channels];
+        float[] next = new float[(vertices + 1) * channels];
         for (int i = 0; i < n; i++) {
             int src = i * channels;
+            float s = scale == null ? 1f : scale[i];
             for (int r = 0; r < d1; r++) {
                 int dst = offset[i * d1 + r] * channels;
                 float w = weight[i * d1 + r];
-                for (int k = 0; k < channels; k++) {
-                    cur[dst + k] += w * values[src + k];
+                if (scale == null) {
+                    for (int k = 0; k < channels; k++) {
+                        cur[dst + k] += w * values[src + k];
+                    }
+                } else {
+                    for (int k = 0; k < channels; k++) {
+                        cur[dst + k] += w * (values[src + k] * s);
+                    }
                 }
             }
         }
@@ -241,27 +289,31 @@ public final class PermutohedralLattice {
             cur = next;
             next = t;
         }
-        // Slice. densecrf multiplies (w * value) * alpha for one or two channels and
-        // (w * alpha) * value for more (its SSE path); both orders are kept for float parity.
-        float alpha = 1.0f / (1f + (float) Math.pow(2, -d));
-        boolean weightFirst = channels > 2;
-        for (int i = 0; i < n; i++) {
-            int dst = i * channels;
-            for (int k = 0; k < channels; k++) {
-                out[dst + k] = 0f;
-            }
-            for (int r = 0; r < d1; r++) {
-                int src = offset[i * d1 + r] * channels;
-                float w = weight[i * d1 + r];
-                if (weightFirst) {
-                    float wa = w * alpha;
-                    for (int k = 0; k < channels; k++) {
-                        out[dst + k] += wa * cur[src + k];
-                    }
-                } else {
-                    for (int k = 0; k < channels; k++) {
-                        out[dst + k] += w * cur[src + k] * alpha;
-                    }
+        return cur;
+    }
+
+    /**
+     * Interpolates point {@code i} from the blurred rows into {@code out[at .. at+channels)}.
+     * densecrf multiplies (w * value) * alpha for one or two channels and (w * alpha) * value for
+     * more (its SSE path); both orders are kept for float parity.
+     */
+    private void sliceInto(float[] blurred, int i, float[] out, int at, int channels, float alpha,
+            boolean weightFirst) {
+        int d1 = d + 1;
+        for (int k = 0; k < channels; k++) {
+            out[at + k] = 0f;
+        }
+        for (int r = 0; r < d1; r++) {
+            int src = offset[i * d1 + r] * channels;
+            float w = weight[i * d1 + r];
+            if (weightFirst) {
+                float wa = w * alpha;
+                for (int k = 0; k < channels; k++) {
+                    out[at + k] += wa * blurred[src + k];
+                }
+            } else {
+                for (int k = 0; k < channels; k++) {
+                    out[at + k] += w * blurred[src + k] * alpha;
                 }
             }
         }
