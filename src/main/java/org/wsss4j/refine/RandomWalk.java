@@ -1,5 +1,6 @@
 package org.wsss4j.refine;
 
+import java.util.Arrays;
 import org.wsss4j.cam.CamMaps;
 import org.wsss4j.data.image.LabelMap;
 import org.wsss4j.data.image.MapResize;
@@ -76,7 +77,7 @@ public final class RandomWalk {
         int k = cams.numKeys(), hw = cams.stridedHeight() * cams.stridedWidth();
         float[][] strided = new float[k][];
         for (int c = 0; c < k; c++) {
-            strided[c] = java.util.Arrays.copyOfRange(cams.strided(), c * hw, (c + 1) * hw);
+            strided[c] = Arrays.copyOfRange(cams.strided(), c * hw, (c + 1) * hw);
         }
         return semanticLabels(strided, cams.keys(), edge, cams.stridedHeight(), cams.stridedWidth(),
                 cams.height(), cams.width(), params);

@@ -1,5 +1,7 @@
 package org.wsss4j.refine;
 
+import java.util.Arrays;
+
 /**
  * IRN's random-walk transition matrix T for an h x w map, stored sparse by columns (spec 7;
  * IRN paper Eq. 10).
@@ -41,7 +43,7 @@ public final class TransitionMatrix {
         }
         int hp = h + radius, wp = w + 2 * radius;
         float[] padded = new float[hp * wp];
-        java.util.Arrays.fill(padded, 1f);
+        Arrays.fill(padded, 1f);
         for (int y = 0; y < h; y++) {
             System.arraycopy(edge, y * w, padded, y * wp + radius, w);
         }
