@@ -112,6 +112,11 @@ public final class AdversarialClimb {
      * never used, so it is not computed).
      */
     public INDArray climb(INDArray pair, int[] classes, int steps) {
+        if (params.stepSize() == 0) {
+            // xi = 0 never moves the image: every step's map is A^0, so the sum is steps x A^0
+            // (the control of spec 3 / issue "advcam-control"), at the cost of one forward pass
+            return run(pair, classes, 1, false).sum().muli(steps);
+        }
         return run(pair, classes, steps, false).sum();
     }
 

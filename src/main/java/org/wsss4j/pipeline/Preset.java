@@ -2,6 +2,7 @@ package org.wsss4j.pipeline;
 
 import java.util.List;
 import java.util.Map;
+import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.nn.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
@@ -17,14 +18,17 @@ import org.wsss4j.nn.ResNetSpec;
  * @param camScales      CAM scales
  * @param seedThresholds FROM, TO, STEP of the background-threshold sweep
  * @param evalList       the split seeds are scored on
+ * @param advcam         AdvCAM settings (the reference's in both presets)
+ * @param sensitivityImages images of the eval split used by the AdvCAM sensitivity grid
  */
 public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Options training,
-                     List<Double> camScales, double[] seedThresholds, String evalList) {
+                     List<Double> camScales, double[] seedThresholds, String evalList, AdvCamParams advcam,
+                     int sensitivityImages) {
 
     /** The reference's settings on PASCAL VOC 2012. */
     public static Preset voc() {
         return new Preset("voc2012", ResNetSpec.camBackbone("resnet50", 1.0), ClassifierTrainer.Options.reference(),
-                List.of(1.0, 0.5, 1.5, 2.0), new double[] {0.15, 0.34, 0.01}, "train");
+                List.of(1.0, 0.5, 1.5, 2.0), new double[] {0.15, 0.34, 0.01}, "train", AdvCamParams.reference(), 100);
     }
 
     /**
@@ -39,18 +43,18 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
         ClassifierTrainer.Options o = ClassifierTrainer.Options.reference().withEpochs(SHAPES_EPOCHS).withMomentum(0.9)
                 .withAugmentation(ClassifierAugmentation.scaledTo(imageSize)).withCalibrateBatchNorm(true);
         return new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.25), o, List.of(1.0, 0.5, 1.5, 2.0),
-                new double[] {0.15, 0.34, 0.01}, "train");
+                new double[] {0.15, 0.34, 0.01}, "train", AdvCamParams.reference(), 16);
     }
 
     public static final int SHAPES_EPOCHS = 30;
 
     public Preset withTraining(ClassifierTrainer.Options t) {
-        return new Preset(dataset, backbone, t, camScales, seedThresholds, evalList);
+        return new Preset(dataset, backbone, t, camScales, seedThresholds, evalList, advcam, sensitivityImages);
     }
 
     public Map<String, Object> describe() {
         return Map.of("dataset", dataset, "backbone", backbone.describe(), "training", training.asMap(),
                 "cam_scales", camScales, "seed_thresholds", List.of(seedThresholds[0], seedThresholds[1], seedThresholds[2]),
-                "eval_list", evalList);
+                "eval_list", evalList, "advcam", advcam, "sensitivity_images", sensitivityImages);
     }
 }

@@ -9,7 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.wsss4j.cam.AdvCam;
+import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.cam.CamGenerator;
+import org.wsss4j.cam.CamMaps;
+import org.wsss4j.cam.Overlay;
+import org.wsss4j.data.image.ImageFiles;
+import org.wsss4j.data.image.RgbImage;
 import org.wsss4j.cam.MultiScaleCam;
 import org.wsss4j.data.VocClasses;
 import org.wsss4j.data.VocDataset;
@@ -31,7 +37,7 @@ public final class Reproduction {
 
     /** One row of a results table, mIoU in percent; null where a column is not filled yet. */
     public record Row(String table, String method, Double seed, Double crf, Double mask, Double threshold,
-                      String dataset) {}
+                      String dataset, Map<String, Object> params) {}
 
     /** The paper's Table 1 (PASCAL VOC 2012 train), for printing beside ours (experiments/table1.md). */
     static final Map<String, Double[]> PAPER_TABLE1 = Map.of(
@@ -63,10 +69,90 @@ public final class Reproduction {
         Path camDir = out.resolve("cam");
         log.println("reproduce: CAM maps of " + evalIds.size() + " '" + preset.evalList() + "' images -> " + camDir);
         CamGenerator.run(new MultiScaleCam(net, preset.camScales()), data, evalIds, camDir, CamGenerator.Shard.ALL);
-        SeedEvaluation.Sweep cam = SeedEvaluation.sweep(camDir, data, evalIds, thresholds());
-        rows.add(new Row("1", "CAM", round1(cam.bestScore().miou()), null, null, cam.bestThreshold(), preset.dataset()));
+        rows.add(seedRow("1", "CAM", camDir, data, evalIds, Map.of("scales", preset.camScales())));
         Json.write(out.resolve("results.json"), rows);
+
+        AdvCamParams adv = preset.advcam();
+        rows.add(attribution("AdvCAM", new AdvCam(net, adv), out.resolve("advcam"), data, evalIds, "1"));
+        Json.write(out.resolve("results.json"), rows);
+        AdvCamParams still = new AdvCamParams(adv.steps(), 0.0, adv.lambda(), adv.tau(), adv.scales(), adv.variant(),
+                adv.classBatch());
+        rows.add(attribution("advcam-control", new AdvCam(net, still, "advcam-control"), out.resolve("advcam-control"),
+                data, evalIds, "1"));
+        Json.write(out.resolve("results.json"), rows);
+        overlays(data, evalIds, camDir, out.resolve("advcam"));
+
+        List<String> subset = evalIds.subList(0, Math.min(preset.sensitivityImages(), evalIds.size()));
+        for (AdvCamParams p : sensitivityGrid(adv)) {
+            String name = String.format(Locale.ROOT, "lambda%s-tau%s-xi%s-T%d", num(p.lambda()), num(p.tau()),
+                    num(p.stepSize()), p.steps());
+            // the reference setting's maps of the subset were made above already
+            Path dir = p.equals(adv) ? out.resolve("advcam") : out.resolve("sensitivity/" + name);
+            rows.add(attribution("AdvCAM " + name, new AdvCam(net, p), dir, data, subset, "sensitivity"));
+            Json.write(out.resolve("results.json"), rows);
+        }
         return rows;
+    }
+
+    /**
+     * The sensitivity grid: the reference settings and one parameter changed at a time (lambda 0,
+     * tau 0.3 / 0.7, xi 0.04 / 0.16), as in the paper's Fig. 6 analysis.
+     */
+    static List<AdvCamParams> sensitivityGrid(AdvCamParams a) {
+        return List.of(a,
+                new AdvCamParams(a.steps(), a.stepSize(), 0, a.tau(), a.scales(), a.variant(), a.classBatch()),
+                new AdvCamParams(a.steps(), a.stepSize(), a.lambda(), 0.3, a.scales(), a.variant(), a.classBatch()),
+                new AdvCamParams(a.steps(), a.stepSize(), a.lambda(), 0.7, a.scales(), a.variant(), a.classBatch()),
+                new AdvCamParams(a.steps(), a.stepSize() / 2, a.lambda(), a.tau(), a.scales(), a.variant(), a.classBatch()),
+                new AdvCamParams(a.steps(), a.stepSize() * 2, a.lambda(), a.tau(), a.scales(), a.variant(), a.classBatch()));
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private Row attribution(String method, AdvCam m, Path dir, VocDataset data, List<String> ids, String table) {
+        log.println("reproduce: " + method + " maps of " + ids.size() + " images -> " + dir);
+        CamGenerator.run(m, data, ids, dir, CamGenerator.Shard.ALL);
+        AdvCamParams p = m.params();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("T", p.steps());
+        params.put("xi", p.stepSize());
+        params.put("lambda", p.lambda());
+        params.put("tau", p.tau());
+        params.put("scales", p.scales());
+        params.put("variant", p.variant().name().toLowerCase(Locale.ROOT));
+        params.put("images", ids.size());
+        return seedRow(table, method, dir, data, ids, params);
+    }
+
+    private Row seedRow(String table, String method, Path dir, VocDataset data, List<String> ids, Map<String, Object> params) {
+        SeedEvaluation.Sweep s = SeedEvaluation.sweep(dir, data, ids, thresholds());
+        double best = s.bestThreshold();
+        double[] t = preset.seedThresholds();
+        if (best <= t[0] + 1e-9 || best >= t[1] - 1e-9) {
+            log.printf(Locale.ROOT, "reproduce: %s's best threshold %.2f is at an end of the sweep %.2f..%.2f%n", method,
+                    best, t[0], t[1]);
+        }
+        return new Row(table, method, round1(s.bestScore().miou()), null, null, best, preset.dataset(), params);
+    }
+
+    /** Image | CAM | AdvCAM of the first present class, for the first few eval images (paper Fig. 4). */
+    private void overlays(VocDataset data, List<String> ids, Path camDir, Path advDir) {
+        for (String id : ids.subList(0, Math.min(6, ids.size()))) {
+            Path file = out.resolve("overlays/" + id + ".png");
+            if (Files.exists(file)) {
+                continue;
+            }
+            CamMaps cam = CamMaps.load(camDir.resolve(id + ".npz"));
+            CamMaps adv = CamMaps.load(advDir.resolve(id + ".npz"));
+            if (cam.numKeys() == 0) {
+                continue;
+            }
+            RgbImage img = data.readImage(id);
+            ImageFiles.writePng(Overlay.row(img, Overlay.heat(img, Overlay.classMap(cam, 0)),
+                    Overlay.heat(img, Overlay.classMap(adv, 0))), file);
+        }
     }
 
     private double[] thresholds() {
@@ -125,12 +211,25 @@ public final class Reproduction {
                 .append(dataset).append('\n');
         sb.append(String.format(Locale.ROOT, "  %-16s %14s %14s %14s %10s%n", "method", "Seed", "+CRF", "Mask", "threshold"));
         for (Row r : rows) {
+            if (!"1".equals(r.table())) {
+                continue;
+            }
             Double[] paper = PAPER_TABLE1.getOrDefault(r.method(), new Double[3]);
             sb.append(String.format(Locale.ROOT, "  %-16s %14s %14s %14s %10s%n", r.method(), cell(r.seed(), paper[0]),
                     cell(r.crf(), paper[1]), cell(r.mask(), paper[2]),
                     r.threshold() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.threshold())));
         }
         sb.append("  (ours / paper on VOC 2012; the synthetic dataset's numbers are not comparable to the paper's)\n");
+        boolean any = false;
+        for (Row r : rows) {
+            if ("sensitivity".equals(r.table())) {
+                if (!any) {
+                    sb.append("AdvCAM sensitivity (seed mIoU on a subset, one setting changed at a time):\n");
+                    any = true;
+                }
+                sb.append(String.format(Locale.ROOT, "  %-40s %6.1f   threshold %.2f%n", r.method(), r.seed(), r.threshold()));
+            }
+        }
         return sb.toString();
     }
 

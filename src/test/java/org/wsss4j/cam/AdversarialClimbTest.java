@@ -148,4 +148,13 @@ class AdversarialClimbTest {
     private static double loss(AdversarialClimb c, INDArray x, INDArray[] sel, INDArray a0) {
         return net.graph().output(c.feed(x, sel[0], sel[1], a0), AdversarialClimb.LOSS).get(AdversarialClimb.LOSS).getDouble(0);
     }
+
+    @Test
+    void zeroStepSizeSumsTheSameMapTStimes() {
+        AdversarialClimb still = new AdversarialClimb(net, new AdvCamParams(4, 0.0, 7, 0.5, List.of(1.0),
+                AdvCamParams.Variant.REFERENCE, 0));
+        INDArray shortcut = still.climb(pair, new int[] {3}, 4);
+        INDArray walked = still.run(pair, new int[] {3}, 4, false).sum();
+        assertEquals(0.0, shortcut.sub(walked).amaxNumber().doubleValue(), 1e-9);
+    }
 }
