@@ -14,7 +14,8 @@ Measurements (batch 2, 3 x size x size, float32, after warm-up; median of repeat
   resnet50_igrad_wgrad_<size> (info only) the same step written as AdvCAM's code does it,
                          L.backward() with trainable parameters, which also computes weight grads.
 
-Prints lines "result name=<name> median_ms=.. min_ms=.. max_ms=.. repeats=.." and "info k=v".
+Prints lines "result name=<name> median_ms=.. min_ms=.. max_ms=.. cpu_ms=.. repeats=.." and "info k=v"
+(cpu_ms: median process CPU time per step, all threads).
 """
 import argparse
 import statistics
@@ -83,13 +84,15 @@ def timed(name, step, warmup, repeats):
         t = time.perf_counter()
         step()
         print(f"warmup name={name} i={i} ms={(time.perf_counter() - t) * 1e3:.1f}", flush=True)
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
+        c = time.process_time()
         t = time.perf_counter()
         step()
         times.append((time.perf_counter() - t) * 1e3)
+        cpu.append((time.process_time() - c) * 1e3)
     print(f"result name={name} median_ms={statistics.median(times):.1f} min_ms={min(times):.1f} "
-          f"max_ms={max(times):.1f} repeats={repeats}", flush=True)
+          f"max_ms={max(times):.1f} cpu_ms={statistics.median(cpu):.1f} repeats={repeats}", flush=True)
 
 
 def main():

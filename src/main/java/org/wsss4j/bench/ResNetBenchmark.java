@@ -26,7 +26,7 @@ import org.wsss4j.nn.CamNetwork;
  * runs both and compares them.
  *
  * <p>Prints one line per measurement, {@code result name=<name> median_ms=.. min_ms=.. max_ms=..
- * gc_ms=.. repeats=..}, after {@code info key=value} lines describing the setup. With
+ * cpu_ms=.. gc_ms=.. repeats=..} (cpu_ms: median process CPU time per step, all threads), after {@code info key=value} lines describing the setup. With
  * {@code --profile} it also prints, per measurement, the time spent inside SameDiff ops by op type
  * ({@code op name=<measurement> op=<type> ms=<per step> calls=<per step>}) and the remainder
  * outside them.
@@ -122,17 +122,20 @@ public final class ResNetBenchmark {
         if (ops != null) ops.reset();
         double[] times = new double[repeats];
         double[] gc = new double[repeats];
+        double[] cpu = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long gc0 = gcMillis();
+            long cpu0 = processCpuNanos();
             long t = System.nanoTime();
             step.get();
             times[i] = (System.nanoTime() - t) / 1e6;
+            cpu[i] = (processCpuNanos() - cpu0) / 1e6;
             gc[i] = gcMillis() - gc0;
         }
         double median = median(times);
-        System.out.printf(Locale.ROOT, "result name=%s median_ms=%.1f min_ms=%.1f max_ms=%.1f gc_ms=%.1f repeats=%d%n",
+        System.out.printf(Locale.ROOT, "result name=%s median_ms=%.1f min_ms=%.1f max_ms=%.1f cpu_ms=%.1f gc_ms=%.1f repeats=%d%n",
                 name, median, Arrays.stream(times).min().orElse(0), Arrays.stream(times).max().orElse(0),
-                median(gc), repeats);
+                median(cpu), median(gc), repeats);
         if (ops != null) {
             double inOps = ops.totalNanos() / 1e6 / repeats;
             List<Map.Entry<String, long[]>> entries = new ArrayList<>(ops.byOp().entrySet());
@@ -152,6 +155,18 @@ public final class ResNetBenchmark {
         Arrays.sort(s);
         int n = s.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * CPU time of the whole process (all threads, user + system), or 0 where the JVM does not
+     * report it. Less disturbed than wall time when other processes share the cores, though
+     * OpenMP threads that spin while waiting count as busy.
+     */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     private static long gcMillis() {
