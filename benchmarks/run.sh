@@ -96,7 +96,8 @@ fi
 echo "run.sh: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 if [ "$verbose" = 1 ]; then
-  sed 's/^/java  /' "$out/java.txt"; sed 's/^/torch /' "$out/torch.txt"
+  # (SameDiff prints one "Added differentiated op" line per op when it builds the gradient graph.)
+  grep -v '^Added differentiated op' "$out/java.txt" | sed 's/^/java  /'; sed 's/^/torch /' "$out/torch.txt"
 fi
 
 median_of() { # file name -> median_ms or empty
