@@ -87,8 +87,14 @@ public final class GraphLayers {
      * turning oneDNN off makes every convolution 3x slower.
      */
     public SDVariable convWith(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
+        return convWith(weight, null, x, k, stride, padding, dilation, -1);
+    }
+
+    /** As above, adding a per-output-channel {@code bias} ([out]) when it is not null. */
+    private SDVariable convWith(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride, int padding,
+                                int dilation, long out) {
         if (dilation > 1 && k > 1) {
-            return dilatedConvByTaps(weight, x, k, stride, padding, dilation);
+            return dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, out);
         }
         Conv2DConfig config = Conv2DConfig.builder()
                 .kH(k).kW(k).sH(stride).sW(stride).pH(padding).pW(padding).dH(dilation).dW(dilation)
@@ -96,7 +102,7 @@ public final class GraphLayers {
                 .dataFormat(Conv2DConfig.NCHW)
                 .weightsFormat(WeightsFormat.YXIO)
                 .build();
-        return sd.cnn().conv2d(x, weight, config);
+        return bias == null ? sd.cnn().conv2d(x, weight, config) : sd.cnn().conv2d(x, weight, bias, config);
     }
 
     /**
@@ -108,6 +114,16 @@ public final class GraphLayers {
      * as the stacked copies. Exact, differentiable and independent of the dilation's size.
      */
     SDVariable dilatedConvByTaps(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
+        return dilatedConvByTaps(weight, null, x, k, stride, padding, dilation, -1);
+    }
+
+    /**
+     * As above with an optional bias. {@code out} is the kernel's output channels, needed when
+     * the kernel is computed in the graph (a folded kernel has no array to read the size from);
+     * -1 reads it from the kernel variable.
+     */
+    private SDVariable dilatedConvByTaps(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride,
+                                         int padding, int dilation, long outChannels) {
         SDVariable padded = x;
         if (padding > 0) {
             INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {padding, padding}, {padding, padding}});
@@ -128,14 +144,14 @@ public final class GraphLayers {
             }
         }
         SDVariable stacked = sd.concat(1, taps);
-        long in = weight.getArr().size(2);
-        long out = weight.getArr().size(3);
-        SDVariable flatKernel = weight.reshape(1, 1, k * k * in, out);
+        long out = outChannels > 0 ? outChannels : weight.getArr().size(3);
+        SDVariable flatKernel = weight.reshape(1, 1, -1, out);
         Conv2DConfig pointwise = Conv2DConfig.builder()
                 .kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
                 .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO)
                 .build();
-        return sd.cnn().conv2d(stacked, flatKernel, pointwise);
+        return bias == null ? sd.cnn().conv2d(stacked, flatKernel, pointwise)
+                : sd.cnn().conv2d(stacked, flatKernel, bias, pointwise);
     }
 
     /**
@@ -146,6 +162,30 @@ public final class GraphLayers {
      * mean 0, var 1 (PyTorch's defaults).
      */
     public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
+        SDVariable[] scaleShift = frozenBatchNormScaleShift(name, channels, eps, group);
+        return x.mul(scaleShift[0].reshape(1, channels, 1, 1)).add(scaleShift[1].reshape(1, channels, 1, 1));
+    }
+
+    /**
+     * {@code conv} followed by {@code frozenBatchNorm}, computed as one convolution with the batch
+     * norm folded in: BN(conv(x, W)) = conv(x, W * scale) + shift per output channel (spec 1.3
+     * FixedBatchNorm is affine, so the two are equal). The same parameters are registered under
+     * the same names and in the same order as the two separate layers, and the fold happens
+     * inside the graph on the (small) kernel, so W, gamma and beta still get their gradients.
+     * Faster than the separate form because the full-size per-channel multiply and add, and
+     * their backward passes with broadcast reductions, disappear (benchmarks/RESULTS.md).
+     */
+    public SDVariable convFrozenBatchNorm(String convName, String bnName, SDVariable x, int in, int out, int k,
+                                          int stride, int padding, int dilation, double eps, Group group) {
+        double std = Math.sqrt(2.0 / ((double) out * k * k));
+        SDVariable w = register(convName + ".weight", gaussian(std, k, k, in, out), Kind.CONV_WEIGHT, group);
+        SDVariable[] scaleShift = frozenBatchNormScaleShift(bnName, out, eps, group);
+        SDVariable folded = w.mul(scaleShift[0].reshape(1, 1, 1, out));
+        return convWith(folded, scaleShift[1], x, k, stride, padding, dilation, out);
+    }
+
+    /** The per-channel scale and shift of frozen batch norm, each [channels]; registers its four tensors. */
+    private SDVariable[] frozenBatchNormScaleShift(String name, int channels, double eps, Group group) {
         SDVariable gamma = register(name + ".weight", Nd4j.ones(dataType, channels), Kind.BN_WEIGHT, group);
         SDVariable beta = register(name + ".bias", Nd4j.zeros(dataType, channels), Kind.BN_BIAS, group);
         SDVariable mean = register(name + ".running_mean", Nd4j.zeros(dataType, channels), Kind.BN_RUNNING_MEAN, group);
@@ -153,7 +193,7 @@ public final class GraphLayers {
         parameters.recordBatchNormInput(name, x);
         SDVariable scale = gamma.div(sd.math().sqrt(var.add(eps)));
         SDVariable shift = beta.sub(mean.mul(scale));
-        return x.mul(scale.reshape(1, channels, 1, 1)).add(shift.reshape(1, channels, 1, 1));
+        return new SDVariable[] {scale, shift};
     }
 
     public SDVariable relu(SDVariable x) {

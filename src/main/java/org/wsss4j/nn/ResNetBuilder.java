@@ -30,8 +30,8 @@ public final class ResNetBuilder {
     public static ResNetBackbone build(GraphLayers layers, SDVariable input, ResNetSpec spec) {
         Group g = Group.BACKBONE;
         int stem = spec.stemChannels();
-        SDVariable x = layers.conv("conv1", input, 3, stem, 7, spec.conv1Stride(), 3, 1, g);
-        x = layers.relu(layers.frozenBatchNorm("bn1", x, stem, spec.bnEps(), g));
+        SDVariable x = layers.relu(
+                layers.convFrozenBatchNorm("conv1", "bn1", input, 3, stem, 7, spec.conv1Stride(), 3, 1, spec.bnEps(), g));
         x = layers.maxPool(x, 3, spec.maxpoolStride(), 1, spec.maxpoolCeilMode());
 
         List<SDVariable> stages = new ArrayList<>();
@@ -57,10 +57,10 @@ public final class ResNetBuilder {
     private static SDVariable basicBlock(GraphLayers l, String name, SDVariable x, int in, int planes, int stride,
                                          int dilation, double eps) {
         Group g = Group.BACKBONE;
-        SDVariable out = l.conv(name + ".conv1", x, in, planes, 3, stride, dilation, dilation, g);
-        out = l.relu(l.frozenBatchNorm(name + ".bn1", out, planes, eps, g));
-        out = l.conv(name + ".conv2", out, planes, planes, 3, 1, dilation, dilation, g);
-        out = l.frozenBatchNorm(name + ".bn2", out, planes, eps, g);
+        SDVariable out = l.relu(l.convFrozenBatchNorm(name + ".conv1", name + ".bn1", x, in, planes, 3, stride,
+                dilation, dilation, eps, g));
+        out = l.convFrozenBatchNorm(name + ".conv2", name + ".bn2", out, planes, planes, 3, 1, dilation, dilation,
+                eps, g);
         return l.relu(out.add(shortcut(l, name, x, in, planes, stride, eps)));
     }
 
@@ -74,12 +74,11 @@ public final class ResNetBuilder {
         int s1 = strideIn1x1 ? stride : 1;
         int s3 = strideIn1x1 ? 1 : stride;
         int out4 = planes * BlockType.BOTTLENECK.expansion;
-        SDVariable out = l.conv(name + ".conv1", x, in, planes, 1, s1, 0, 1, g);
-        out = l.relu(l.frozenBatchNorm(name + ".bn1", out, planes, eps, g));
-        out = l.conv(name + ".conv2", out, planes, planes, 3, s3, dilation, dilation, g);
-        out = l.relu(l.frozenBatchNorm(name + ".bn2", out, planes, eps, g));
-        out = l.conv(name + ".conv3", out, planes, out4, 1, 1, 0, 1, g);
-        out = l.frozenBatchNorm(name + ".bn3", out, out4, eps, g);
+        SDVariable out = l.relu(l.convFrozenBatchNorm(name + ".conv1", name + ".bn1", x, in, planes, 1, s1, 0, 1,
+                eps, g));
+        out = l.relu(l.convFrozenBatchNorm(name + ".conv2", name + ".bn2", out, planes, planes, 3, s3, dilation,
+                dilation, eps, g));
+        out = l.convFrozenBatchNorm(name + ".conv3", name + ".bn3", out, planes, out4, 1, 1, 0, 1, eps, g);
         return l.relu(out.add(shortcut(l, name, x, in, out4, stride, eps)));
     }
 
@@ -89,7 +88,7 @@ public final class ResNetBuilder {
         if (stride == 1 && in == out) {
             return x;
         }
-        SDVariable s = l.conv(name + ".downsample.0", x, in, out, 1, stride, 0, 1, Group.BACKBONE);
-        return l.frozenBatchNorm(name + ".downsample.1", s, out, eps, Group.BACKBONE);
+        return l.convFrozenBatchNorm(name + ".downsample.0", name + ".downsample.1", x, in, out, 1, stride, 0, 1, eps,
+                Group.BACKBONE);
     }
 }

@@ -11,6 +11,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Kind;
 
@@ -52,6 +53,47 @@ class GraphLayersTest {
         }
         assertEquals(Kind.BN_RUNNING_VAR, params.get("bn.running_var").kind());
         assertEquals(2, params.trainable().size()); // gamma, beta; the running stats are constants
+    }
+
+    /**
+     * The folded conv + frozen BN against the two layers computed separately in the same graph
+     * from the same arrays (conv, then (y - mean) / sqrt(var + eps) * gamma + beta): same values,
+     * same parameter names and order, for a strided and a dilated (im2col path) convolution.
+     */
+    @Test
+    void foldedConvBatchNormEqualsConvThenBatchNorm() {
+        int[][] cases = {{3, 2, 1, 1}, {3, 1, 2, 2}, {1, 2, 0, 1}}; // k, stride, padding, dilation
+        for (int[] c : cases) {
+            int k = c[0], stride = c[1], pad = c[2], dil = c[3], in = 3, out = 4;
+            SameDiff sd = SameDiff.create();
+            NetworkParameters params = new NetworkParameters();
+            GraphLayers layers = new GraphLayers(sd, params, DataType.DOUBLE, 7);
+            SDVariable x = sd.placeHolder("x", DataType.DOUBLE, -1, in, -1, -1);
+            SDVariable folded = layers.convFrozenBatchNorm("c", "b", x, in, out, k, stride, pad, dil, 1e-5,
+                    Group.BACKBONE);
+            assertEquals(java.util.List.of("c.weight", "b.weight", "b.bias", "b.running_mean", "b.running_var"),
+                    java.util.List.copyOf(params.names()));
+            Random r = new Random(3);
+            INDArray gamma = random(r, out).addi(1.0);
+            INDArray beta = random(r, out);
+            INDArray mean = random(r, out);
+            INDArray var = random(r, out).muli(random(r, out)).addi(1.0);
+            params.get("b.weight").variable().setArray(gamma);
+            params.get("b.bias").variable().setArray(beta);
+            params.get("b.running_mean").variable().setArray(mean);
+            params.get("b.running_var").variable().setArray(var);
+            // Reference: the plain conv with the same kernel array, then BN by formula.
+            SDVariable plain = layers.convWith(params.get("c.weight").variable(), x, k, stride, pad, dil);
+            INDArray xin = random(r, 2, in, 9, 8);
+            Map<String, INDArray> o = sd.output(Map.of("x", xin), folded.name(), plain.name());
+            INDArray conv = o.get(plain.name());
+            INDArray scale = gamma.div(Transforms.sqrt(var.add(1e-5)));
+            INDArray expected = conv.sub(mean.reshape(1, out, 1, 1)).mul(scale.reshape(1, out, 1, 1))
+                    .add(beta.reshape(1, out, 1, 1));
+            assertArrayEquals(expected.shape(), o.get(folded.name()).shape());
+            assertEquals(0.0, expected.sub(o.get(folded.name())).amaxNumber().doubleValue(), 1e-12,
+                    "k=" + k + " stride=" + stride + " dilation=" + dil);
+        }
     }
 
     @Test
