@@ -1,7 +1,6 @@
 package org.wsss4j.nn;
 
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -22,13 +21,28 @@ public final class BatchNormCalibration {
     public static void calibrate(CamNetwork net, INDArray batch) {
         NetworkParameters params = net.parameters();
         INDArray x = batch.castTo(net.dataType());
-        for (Map.Entry<String, SDVariable> e : params.batchNormInputs().entrySet()) {
-            INDArray in = net.graph().output(Map.of(CamNetwork.INPUT, x), e.getValue().name())
-                    .get(e.getValue().name());
-            INDArray mean = in.mean(0, 2, 3);
-            INDArray var = in.var(false, 0, 2, 3);
-            params.get(e.getKey() + ".running_mean").variable().getArr().assign(mean);
-            params.get(e.getKey() + ".running_var").variable().getArr().assign(var);
+        for (Map.Entry<String, NetworkParameters.BatchNormOutput> e : params.batchNormOutputs().entrySet()) {
+            String out = e.getValue().output().name();
+            INDArray in = input(params, e.getKey(), e.getValue().eps(),
+                    net.graph().output(Map.of(CamNetwork.INPUT, x), out).get(out));
+            params.get(e.getKey() + ".running_mean").variable().getArr().assign(in.mean(0, 2, 3));
+            params.get(e.getKey() + ".running_var").variable().getArr().assign(in.var(false, 0, 2, 3));
         }
+    }
+
+    /**
+     * The norm's input recovered from its output y = scale c + shift (the norm may be folded into
+     * its convolution, so c is not a graph node): c = (y - shift) / scale with the current
+     * statistics. gamma is never 0 before training (it starts at 1).
+     */
+    static INDArray input(NetworkParameters params, String bn, double eps, INDArray y) {
+        INDArray gamma = params.get(bn + ".weight").variable().getArr();
+        INDArray beta = params.get(bn + ".bias").variable().getArr();
+        INDArray mean = params.get(bn + ".running_mean").variable().getArr();
+        INDArray var = params.get(bn + ".running_var").variable().getArr();
+        INDArray scale = gamma.div(org.nd4j.linalg.ops.transforms.Transforms.sqrt(var.add(eps)));
+        INDArray shift = beta.sub(mean.mul(scale));
+        long c = scale.length();
+        return y.sub(shift.reshape(1, c, 1, 1)).divi(scale.reshape(1, c, 1, 1));
     }
 }

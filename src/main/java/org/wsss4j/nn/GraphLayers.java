@@ -163,7 +163,9 @@ public final class GraphLayers {
      */
     public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
         SDVariable[] scaleShift = frozenBatchNormScaleShift(name, channels, eps, group);
-        return x.mul(scaleShift[0].reshape(1, channels, 1, 1)).add(scaleShift[1].reshape(1, channels, 1, 1));
+        SDVariable y = x.mul(scaleShift[0].reshape(1, channels, 1, 1)).add(scaleShift[1].reshape(1, channels, 1, 1));
+        parameters.recordBatchNormOutput(name, y, eps);
+        return y;
     }
 
     /**
@@ -181,7 +183,9 @@ public final class GraphLayers {
         SDVariable w = register(convName + ".weight", gaussian(std, k, k, in, out), Kind.CONV_WEIGHT, group);
         SDVariable[] scaleShift = frozenBatchNormScaleShift(bnName, out, eps, group);
         SDVariable folded = w.mul(scaleShift[0].reshape(1, 1, 1, out));
-        return convWith(folded, scaleShift[1], x, k, stride, padding, dilation, out);
+        SDVariable y = convWith(folded, scaleShift[1], x, k, stride, padding, dilation, out);
+        parameters.recordBatchNormOutput(bnName, y, eps);
+        return y;
     }
 
     /** The per-channel scale and shift of frozen batch norm, each [channels]; registers its four tensors. */
@@ -190,7 +194,6 @@ public final class GraphLayers {
         SDVariable beta = register(name + ".bias", Nd4j.zeros(dataType, channels), Kind.BN_BIAS, group);
         SDVariable mean = register(name + ".running_mean", Nd4j.zeros(dataType, channels), Kind.BN_RUNNING_MEAN, group);
         SDVariable var = register(name + ".running_var", Nd4j.ones(dataType, channels), Kind.BN_RUNNING_VAR, group);
-        parameters.recordBatchNormInput(name, x);
         SDVariable scale = gamma.div(sd.math().sqrt(var.add(eps)));
         SDVariable shift = beta.sub(mean.mul(scale));
         return new SDVariable[] {scale, shift};

@@ -46,15 +46,18 @@ public final class NetworkParameters {
 
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
     private final Set<String> frozen = new LinkedHashSet<>();
-    private final Map<String, SDVariable> batchNormInputs = new LinkedHashMap<>();
+    private final Map<String, BatchNormOutput> batchNormOutputs = new LinkedHashMap<>();
 
-    void recordBatchNormInput(String bnName, SDVariable input) {
-        batchNormInputs.put(bnName, input);
+    /** The output of a frozen batch norm (folded into its conv or not) and its epsilon. */
+    public record BatchNormOutput(SDVariable output, double eps) {}
+
+    void recordBatchNormOutput(String bnName, SDVariable output, double eps) {
+        batchNormOutputs.put(bnName, new BatchNormOutput(output, eps));
     }
 
-    /** Each batch norm's name (e.g. {@code layer1.0.bn1}) and its input variable, in build order. */
-    public Map<String, SDVariable> batchNormInputs() {
-        return Collections.unmodifiableMap(batchNormInputs);
+    /** Each batch norm's name (e.g. {@code layer1.0.bn1}) and its output, in build order. */
+    public Map<String, BatchNormOutput> batchNormOutputs() {
+        return Collections.unmodifiableMap(batchNormOutputs);
     }
 
     void add(Parameter p) {
