@@ -48,7 +48,9 @@ import org.wsss4j.nn.WeightLoader;
  * the backbone's are torchvision's inside the graph and {@code resnet50.}-prefixed in
  * {@link #stateDict()}, as the reference's {@code self.resnet50} attribute names them. The
  * backbone is frozen: its parameters are graph constants, so no gradient is ever computed for
- * them (the reference detaches every stage output and keeps the backbone in eval mode).
+ * them (the reference detaches every stage output and keeps the backbone in eval mode). The
+ * backbone and the branches are two graphs; {@link #features} runs the first, whose outputs feed
+ * the second.
  *
  * <p>The graph is built for one square input size (the training crop, or the inference pad size),
  * because the upsampling is done with fixed interpolation matrices (see
@@ -78,6 +80,10 @@ public final class IrnNetwork {
             "^(module\\.)*((edge_layers|dp_layers)\\.\\d+\\..*|path_indices\\d+|disp_target|ind_from|ind_to"
                     + "|fc_dp7\\.4\\..*)$");
 
+    /** Names of the five stage outputs in the backbone graph and of their placeholders in the branch graph. */
+    public static final List<String> STAGES = List.of("stage1", "stage2", "stage3", "stage4", "stage5");
+
+    private final SameDiff backboneGraph;
     private final SameDiff sd;
     private final ResNetSpec spec;
     private final int inputSize;
@@ -89,25 +95,39 @@ public final class IrnNetwork {
     private final List<String> backboneNames = new ArrayList<>();
 
     private IrnNetwork(ResNetSpec spec, int inputSize, DataType dataType, long seed) {
+        this.backboneGraph = SameDiff.create();
         this.sd = SameDiff.create();
         this.spec = spec;
         this.inputSize = inputSize;
         this.dataType = dataType;
-        SDVariable input = sd.placeHolder(INPUT, dataType, -1, 3, inputSize, inputSize);
-        GraphLayers layers = new GraphLayers(sd, new NetworkParameters(), dataType, seed);
-        ResNetBackbone backbone = ResNetBuilder.build(layers, input, spec);
-        this.parameters = layers.parameters();
+        this.parameters = new NetworkParameters();
+        SDVariable input = backboneGraph.placeHolder(INPUT, dataType, -1, 3, inputSize, inputSize);
+        ResNetBackbone backbone = ResNetBuilder.build(new GraphLayers(backboneGraph, parameters, dataType, seed),
+                input, spec);
         freezeBackbone();
+        List<SDVariable> stageOutputs = List.of(backbone.stem(), backbone.stage(1), backbone.stage(2),
+                backbone.stage(3), backbone.stage(4));
+        for (int i = 0; i < 5; i++) {
+            stageOutputs.get(i).rename(STAGES.get(i));
+        }
 
         // spatial sizes of the five stages (square input, so one number each)
         int h1 = stemSize(spec, inputSize);
         int h3 = (h1 - 1) / 2 + 1;
         int h4 = (h3 - 1) / 2 + 1;
         this.outputSize = h1;
-        SDVariable x1 = backbone.stem(), x2 = backbone.stage(1), x3 = backbone.stage(2);
-        SDVariable x4 = backbone.stage(3), x5 = backbone.stage(4);
         int c1 = spec.stemChannels(), c2 = spec.stageChannels(0), c3 = spec.stageChannels(1);
         int c4 = spec.stageChannels(2), c5 = spec.stageChannels(3);
+        // The branches read the stages as placeholders of their own graph: the reference detaches
+        // every stage, and a separate inference pass lets the backbone's activations be freed
+        // before the branches' backward pass (with both in one graph, SameDiff keeps them all:
+        // two 512 x 512 ResNet-50 passes exceeded 6 GB, measured here).
+        SDVariable x1 = sd.placeHolder(STAGES.get(0), dataType, -1, c1, h1, h1);
+        SDVariable x2 = sd.placeHolder(STAGES.get(1), dataType, -1, c2, h1, h1);
+        SDVariable x3 = sd.placeHolder(STAGES.get(2), dataType, -1, c3, h3, h3);
+        SDVariable x4 = sd.placeHolder(STAGES.get(3), dataType, -1, c4, h4, h4);
+        SDVariable x5 = sd.placeHolder(STAGES.get(4), dataType, -1, c5, h4, h4);
+        GraphLayers layers = new GraphLayers(sd, parameters, dataType, seed + 1);
 
         // class-boundary branch, all at x1/x2's size h1
         SDVariable e1 = block(layers, "fc_edge1", x1, c1, EDGE_WIDTH, EDGE_GROUPS, h1, 1, h1);
@@ -193,11 +213,20 @@ public final class IrnNetwork {
             }
         }
         parameters.freeze(backboneNames.toArray(new String[0]));
-        sd.convertToConstants(vars);
+        backboneGraph.convertToConstants(vars);
     }
 
+    /**
+     * The branch graph: placeholders {@link #STAGES} in, {@link #EDGE} and {@link #DISPLACEMENT}
+     * out; losses are built here.
+     */
     public SameDiff graph() {
         return sd;
+    }
+
+    /** The backbone graph: {@link #INPUT} in, the five {@link #STAGES} out (inference only). */
+    public SameDiff backboneGraph() {
+        return backboneGraph;
     }
 
     public ResNetSpec spec() {
@@ -240,13 +269,18 @@ public final class IrnNetwork {
         return parameters.trainable().stream().filter(p -> p.name().startsWith("fc_dp")).toList();
     }
 
-    /** Edge logits and displacement for a batch [N, 3, inputSize, inputSize]. */
-    public Map<String, INDArray> outputs(INDArray x) {
+    /** The five stage outputs for a batch [N, 3, inputSize, inputSize]: the branch graph's placeholders. */
+    public Map<String, INDArray> features(INDArray x) {
         if (x.rank() != 4 || x.size(1) != 3 || x.size(2) != inputSize || x.size(3) != inputSize) {
             throw new IllegalArgumentException("IRN input must be [N, 3, " + inputSize + ", " + inputSize + "], got "
                     + java.util.Arrays.toString(x.shape()));
         }
-        return sd.output(Map.of(INPUT, x.castTo(dataType)), EDGE, DISPLACEMENT);
+        return new LinkedHashMap<>(backboneGraph.output(Map.of(INPUT, x.castTo(dataType)), STAGES.toArray(new String[0])));
+    }
+
+    /** Edge logits and displacement for a batch [N, 3, inputSize, inputSize]. */
+    public Map<String, INDArray> outputs(INDArray x) {
+        return sd.output(features(x), EDGE, DISPLACEMENT);
     }
 
     // ------------------------------------------------------------------ weights

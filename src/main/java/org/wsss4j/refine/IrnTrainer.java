@@ -33,8 +33,9 @@ import org.wsss4j.nn.PolySgd;
  *
  * <p>A batch is run in micro-batches whose gradients are summed: the loss's denominators are the
  * whole batch's pair counts, so the sum is exactly the batch's gradient (IrnLoss), while memory
- * grows with the micro-batch only (the path max keeps about 1,800 maps of 13,090 values per image
- * at crop 512).
+ * grows with the micro-batch only. Measured here with ResNet-50 at crop 512: one image per pass
+ * fits a 6 GB off-heap cap (backbone pass about 1 s, branches and loss forward and backward about
+ * 4 s on 2 cores), two do not; hence the default of 1. Small crops can take larger ones.
  *
  * <p>The run folder is laid out as ClassifierTrainer's: {@code checkpoints/last.npz} (+ sidecar)
  * and {@code checkpoints/last.optimizer.npz} every few minutes and at each epoch's end,
@@ -71,7 +72,7 @@ public final class IrnTrainer {
         }
 
         public static Options reference() {
-            return new Options(3, 32, 4, 0.1, 1.0, 1e-4, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
+            return new Options(3, 32, 1, 0.1, 1.0, 1e-4, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
                     IrnAugmentation.REFERENCE, 10, 0, Runtime.getRuntime().availableProcessors(), 10);
         }
 
@@ -248,7 +249,7 @@ public final class IrnTrainer {
         for (int from = 0; from < n; from += options.microBatch()) {
             int to = Math.min(n, from + options.microBatch());
             Map<String, INDArray> feed = new HashMap<>(loss.feed(labels.subList(from, to), counts));
-            feed.put(IrnNetwork.INPUT, batch.inputs().get(NDArrayIndex.interval(from, to)).dup().castTo(net.dataType()));
+            feed.putAll(net.features(batch.inputs().get(NDArrayIndex.interval(from, to)).dup()));
             OutAndGrad og = net.graph().calculateGradientsAndOutputs(feed, IrnLoss.TERMS, byVariable.keySet());
             byVariable.forEach((variable, name) -> {
                 INDArray g = og.getGradients().get(variable);
@@ -270,7 +271,7 @@ public final class IrnTrainer {
     public IrnLossTerms loss(INDArray inputs, List<LabelMap> reducedLabels) {
         List<AffinityLabels> labels = reducedLabels.stream().map(l -> AffinityLabels.of(l, pairs)).toList();
         Map<String, INDArray> feed = new HashMap<>(loss.feed(labels, IrnLoss.counts(labels)));
-        feed.put(IrnNetwork.INPUT, inputs.castTo(net.dataType()));
+        feed.putAll(net.features(inputs));
         return IrnLoss.terms(net.graph().output(feed, IrnLoss.TERMS.toArray(new String[0])));
     }
 

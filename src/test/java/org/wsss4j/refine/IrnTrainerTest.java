@@ -49,20 +49,20 @@ class IrnTrainerTest {
         }
     }
 
-    private static IrnTrainer.Options options(int epochs, int workers) {
-        return new IrnTrainer.Options(epochs, 4, 2, 0.1, 1.0, 1e-4, 1e-4, 0.9, new IrnAugmentation(0.9, 1.1, 64), 4,
-                7, workers, 10);
+    private static IrnTrainer.Options options(int epochs, int workers, int microBatch) {
+        return new IrnTrainer.Options(epochs, 4, microBatch, 0.1, 1.0, 1e-4, 1e-4, 0.9, new IrnAugmentation(0.9, 1.1, 64),
+                4, 7, workers, 10);
     }
 
-    private static IrnTrainer trainer(Path run, int epochs, int workers) {
+    private static IrnTrainer trainer(Path run, int epochs, int workers, int microBatch) {
         IrnNetwork net = IrnNetwork.build(TINY, 64, DataType.FLOAT, 1);
-        return new IrnTrainer(data, irLabels, ids, "train_aug", net, options(epochs, workers), run,
+        return new IrnTrainer(data, irLabels, ids, "train_aug", net, options(epochs, workers, microBatch), run,
                 new PrintStream(new ByteArrayOutputStream()));
     }
 
     @Test
     void trainingLowersTheLossOfAFixedBatch() {
-        IrnTrainer t = trainer(dir.resolve("lowers"), 3, 2);
+        IrnTrainer t = trainer(dir.resolve("lowers"), 2, 2, 4);
         // a fixed batch: the first 4 ids augmented with fixed generators
         IrnAugmentation aug = new IrnAugmentation(1.0, 1.0, 64);
         List<LabelMap> labels = new ArrayList<>();
@@ -85,15 +85,16 @@ class IrnTrainerTest {
 
     @Test
     void aKilledRunResumesToTheSameWeights() throws IOException {
-        // 12 images, batch 4: 3 steps an epoch, 6 in all
+        // 12 images, batch 4: 3 steps an epoch, 6 in all. The straight run takes each batch in one
+        // pass, the split run in two micro-batches of 2: the same gradients, so the same weights.
         Path straight = dir.resolve("straight");
-        trainer(straight, 2, 2).train(false);
+        trainer(straight, 2, 2, 4).train(false);
         Path split = dir.resolve("split");
-        trainer(split, 2, 1).train(false, 4);
+        trainer(split, 2, 1, 2).train(false, 4);
         assertTrue(Files.isRegularFile(split.resolve("checkpoints/last.npz")));
         assertTrue(!Files.exists(IrnTrainer.finalCheckpoint(split)), "no final checkpoint after a stop");
-        assertThrows(BadInputException.class, () -> trainer(split, 2, 1).train(false));
-        trainer(split, 2, 1).train(true);
+        assertThrows(BadInputException.class, () -> trainer(split, 2, 1, 2).train(false));
+        trainer(split, 2, 1, 2).train(true);
 
         Map<String, INDArray> a = NpzFiles.read(IrnTrainer.finalCheckpoint(straight));
         Map<String, INDArray> b = NpzFiles.read(IrnTrainer.finalCheckpoint(split));
@@ -118,7 +119,7 @@ class IrnTrainerTest {
     void missingIrLabelsAreReportedUpFront() {
         IrnNetwork net = IrnNetwork.build(TINY, 64, DataType.FLOAT, 1);
         List<String> more = data.ids("train_aug").subList(0, 16);
-        IrnTrainer t = new IrnTrainer(data, irLabels, more, "train_aug", net, options(1, 1), dir.resolve("missing"),
+        IrnTrainer t = new IrnTrainer(data, irLabels, more, "train_aug", net, options(1, 1, 4), dir.resolve("missing"),
                 new PrintStream(new ByteArrayOutputStream()));
         BadInputException e = assertThrows(BadInputException.class, () -> t.train(false));
         assertTrue(e.getMessage().contains("4 of 16"), e.getMessage());
