@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
             MakeCamCommand.class,
             EvalSeedsCommand.class,
             ReproduceCommand.class,
+            MakeIrLabelsCommand.class,
+            TrainIrnCommand.class,
+            MakeSemSegCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {

@@ -44,7 +44,16 @@ public final class Checkpoint {
 
     /** Saves any parameter table with its sidecar. */
     public static void save(Path file, NetworkParameters parameters, CheckpointInfo info) {
-        NpzFiles.write(file, WeightLoader.export(parameters));
+        save(file, WeightLoader.export(parameters), info);
+    }
+
+    /**
+     * Saves weights already in PyTorch layout under the names they should have in the file (for a
+     * network whose state_dict names differ from its parameter names, e.g. IRN's
+     * {@code resnet50.}-prefixed backbone) with the sidecar.
+     */
+    public static void save(Path file, Map<String, INDArray> stateDict, CheckpointInfo info) {
+        NpzFiles.write(file, stateDict);
         try {
             AtomicFiles.writeString(sidecarOf(file), JSON.writeValueAsString(info) + "\n");
         } catch (JsonProcessingException e) {

@@ -1,12 +1,8 @@
 package org.wsss4j.nn;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,7 +19,7 @@ import org.wsss4j.data.BatchLoader;
 import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.eval.AveragePrecision;
-import org.wsss4j.io.AtomicFiles;
+import org.wsss4j.io.MetricsCsv;
 import org.wsss4j.io.NpzFiles;
 import org.wsss4j.io.Progress;
 import org.wsss4j.nn.NetworkParameters.Group;
@@ -220,7 +216,7 @@ public final class ClassifierTrainer {
                     log.println("train-classifier: " + lastOptim + " missing or from another step; momentum restarts");
                     opt.restore(Map.of(), startStep);
                 }
-                truncateCsv(runDir.resolve("metrics.csv"), startStep);
+                MetricsCsv.truncateAfterStep(runDir.resolve("metrics.csv"), startStep);
                 log.printf(Locale.ROOT, "train-classifier: resumed at step %d of %d from %s%n", startStep, maxStep, last);
             } else if (!resume && Files.exists(last)) {
                 throw new BadInputException(runDir + " already holds a training run; pass --resume to continue it"
@@ -273,7 +269,7 @@ public final class ClassifierTrainer {
                         lossCount++;
                         step++;
                         double secs = (System.nanoTime() - t0) / 1e9;
-                        appendCsv(runDir.resolve("metrics.csv"), "step,epoch,loss,lr,images_per_s",
+                        MetricsCsv.append(runDir.resolve("metrics.csv"), "step,epoch,loss,lr,images_per_s",
                                 String.format(Locale.ROOT, "%d,%d,%.6f,%.6g,%.2f", step, epoch + 1, loss, lr,
                                         options.batchSize() / secs));
                         final long s = step;
@@ -360,47 +356,7 @@ public final class ClassifierTrainer {
             header.append(",AP_").append(classNames().get(c));
             row.append(Double.isNaN(ap[c]) ? "," : String.format(Locale.ROOT, ",%.2f", 100 * ap[c]));
         }
-        appendCsv(runDir.resolve("epochs.csv"), header.toString(), row.toString());
+        MetricsCsv.append(runDir.resolve("epochs.csv"), header.toString(), row.toString());
         return new EpochResult(epoch, trainLoss, lossSum / batches, ap, map);
-    }
-
-    private static void appendCsv(Path file, String header, String row) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            if (!Files.exists(file)) {
-                Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
-            }
-            Files.writeString(file, row + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Drops the rows of steps after {@code step}: a resumed run redoes them. */
-    private static void truncateCsv(Path file, long step) {
-        if (!Files.exists(file)) {
-            return;
-        }
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            List<String> kept = new ArrayList<>();
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (i == 0 || line.isBlank()) {
-                    kept.add(line);
-                    continue;
-                }
-                try {
-                    if (Long.parseLong(line.substring(0, line.indexOf(','))) <= step) {
-                        kept.add(line);
-                    }
-                } catch (RuntimeException e) {
-                    // a line cut by the kill: drop it
-                }
-            }
-            AtomicFiles.writeString(file, String.join("\n", kept) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
     }
 }

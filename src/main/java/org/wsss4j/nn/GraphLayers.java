@@ -232,7 +232,21 @@ public final class GraphLayers {
         return sd.cnn().maxPooling2d(padded, config);
     }
 
-    private SDVariable register(String name, INDArray value, Kind kind, Group group) {
+    /**
+     * A stored tensor that never trains (a PyTorch buffer, e.g. IRN's MeanShift running mean), as a
+     * graph constant registered under {@code name} with kind BUFFER.
+     */
+    public SDVariable buffer(String name, INDArray value, Group group) {
+        return register(name, value.castTo(dataType), Kind.BUFFER, group);
+    }
+
+    /** The generator of the from-scratch initialisation, for layers built outside this class. */
+    Random random() {
+        return random;
+    }
+
+    /** Adds a parameter to the graph (a variable if its kind trains, else a constant) and to the table. */
+    SDVariable register(String name, INDArray value, Kind kind, Group group) {
         SDVariable v = kind.trainable() ? sd.var(name, value) : sd.constant(name, value);
         parameters.add(new Parameter(name, v, kind, group));
         return v;

@@ -28,10 +28,19 @@ public final class NetworkParameters {
         /** Batch-norm running mean: a graph constant, never trained. */
         BN_RUNNING_MEAN,
         /** Batch-norm running variance: a graph constant, never trained. */
-        BN_RUNNING_VAR;
+        BN_RUNNING_VAR,
+        /** Convolution bias, [out] in both layouts. */
+        CONV_BIAS,
+        /** Group-norm gamma. */
+        GN_WEIGHT,
+        /** Group-norm beta. */
+        GN_BIAS,
+        /** Any other stored tensor that is not trained (a PyTorch buffer, e.g. IRN's MeanShift mean). */
+        BUFFER;
 
         public boolean trainable() {
-            return this == CONV_WEIGHT || this == BN_WEIGHT || this == BN_BIAS;
+            return this == CONV_WEIGHT || this == BN_WEIGHT || this == BN_BIAS || this == CONV_BIAS
+                    || this == GN_WEIGHT || this == GN_BIAS;
         }
     }
 

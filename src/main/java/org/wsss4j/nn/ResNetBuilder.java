@@ -33,6 +33,7 @@ public final class ResNetBuilder {
         SDVariable x = layers.relu(
                 layers.convFrozenBatchNorm("conv1", "bn1", input, 3, stem, 7, spec.conv1Stride(), 3, 1, spec.bnEps(), g));
         x = layers.maxPool(x, 3, spec.maxpoolStride(), 1, spec.maxpoolCeilMode());
+        SDVariable stemOut = x;
 
         List<SDVariable> stages = new ArrayList<>();
         int channels = stem;
@@ -50,7 +51,7 @@ public final class ResNetBuilder {
             }
             stages.add(x);
         }
-        return new ResNetBackbone(spec, stages, layers.parameters());
+        return new ResNetBackbone(spec, stemOut, stages, layers.parameters());
     }
 
     /** Two 3x3 convs; the first carries the stride. */

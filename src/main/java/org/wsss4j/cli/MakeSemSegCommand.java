@@ -1,0 +1,75 @@
+package org.wsss4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.wsss4j.BadInputException;
+import org.wsss4j.data.VocDataset;
+import org.wsss4j.refine.IrnCheckpoint;
+import org.wsss4j.refine.IrnNetwork;
+import org.wsss4j.refine.RandomWalkParams;
+import org.wsss4j.refine.SemSegLabelMaker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "make-sem-seg", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Pseudo-labels by random walk (make_sem_seg_labels): IRN's boundary map at stride 4 (image"
+                + " zero-padded to --pad-size with its flip), affinities 1 - max boundary on radius-5 paths"
+                + " raised to beta, the strided CAMs (to the power --cam-power, AdvCAM) walked 2^exp-times steps,"
+                + " upsampled x4, divided by their max, background plane --bg-thres, argmax. Writes OUT/<id>.png"
+                + " (VOC palette); existing files are skipped, so a killed run resumes.")
+public final class MakeSemSegCommand implements Callable<Integer> {
+
+    @Option(names = "--cams", required = true, description = "Folder of <id>.npz CAM files (make-cam).")
+    Path cams;
+
+    @Option(names = "--irn", required = true,
+            description = "IRN weights: train-irn's irn.npz or the reference's res50_irn state_dict .npz.")
+    Path irn;
+
+    @Option(names = "--voc-root", required = true, description = "VOC 2012 layout folder.")
+    Path vocRoot;
+
+    @Option(names = "--list", defaultValue = "train_aug", description = "Split name or list file.")
+    String list;
+
+    @Option(names = "--out", required = true, description = "Output folder of <id>.png pseudo-labels.")
+    Path out;
+
+    @Option(names = "--beta", defaultValue = "10", description = "Affinity exponent.")
+    double beta;
+
+    @Option(names = "--exp-times", defaultValue = "8", description = "The walk runs 2^exp-times steps.")
+    int expTimes;
+
+    @Option(names = "--radius", defaultValue = "5", description = "Affinity radius on the strided map.")
+    int radius;
+
+    @Option(names = "--cam-power", defaultValue = "1.5", description = "CAM exponent before the walk (AdvCAM 1.5, IRN 1).")
+    double camPower;
+
+    @Option(names = "--bg-thres", defaultValue = "0.25", description = "Background score against the normalised walk.")
+    float bgThres;
+
+    @Option(names = "--pad-size", defaultValue = "512",
+            description = "Square size every image is zero-padded to before IRN (the reference's 512; 128 for 128 px images).")
+    int padSize;
+
+    @Override
+    public Integer call() {
+        RandomWalkParams params;
+        try {
+            params = new RandomWalkParams(beta, expTimes, radius, camPower, bgThres);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("make-sem-seg: " + e.getMessage());
+        }
+        if (padSize < 8) {
+            throw new BadInputException("--pad-size " + padSize + ": use at least the largest image side (reference 512)");
+        }
+        VocDataset data = VocDataset.open(vocRoot);
+        List<String> ids = CliLists.ids(data, list);
+        IrnNetwork net = IrnCheckpoint.open(irn, padSize);
+        SemSegLabelMaker.run(net, data, ids, cams, out, params);
+        return 0;
+    }
+}

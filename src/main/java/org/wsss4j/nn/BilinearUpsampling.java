@@ -1,0 +1,57 @@
+package org.wsss4j.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * PyTorch's {@code nn.Upsample(scale_factor=s, mode='bilinear', align_corners=False)} in a
+ * SameDiff graph (IRN's branches, spec 6.1), as two interpolation matrices: out = U_h x U_w^T per
+ * channel, with U [in * s, in] holding the two bilinear weights of each output row.
+ *
+ * <p>Why matrices: ND4J 1.0.0-M2.1's {@code resize_bilinear} has no gradient (its doDiff throws
+ * UnsupportedOperationException, checked here), while matrix products differentiate. The
+ * spatial size must be known when the graph is built; IRN always runs at a fixed size (the
+ * training crop or the inference pad size). The products cost a few percent of the backbone's
+ * forward pass at IRN's sizes.
+ */
+public final class BilinearUpsampling {
+    private BilinearUpsampling() {}
+
+    /**
+     * The [in * scale, in] interpolation matrix of one axis: output o reads source position
+     * src = max((o + 0.5) / scale - 0.5, 0), neighbours floor(src) and floor(src) + 1 (clipped to
+     * the last pixel) weighted 1 - l and l, l = src - floor(src). PyTorch uses 1/scale_factor as
+     * the ratio when a scale factor is given; for an integer factor that equals in/out.
+     */
+    public static double[][] matrix(int in, int scale) {
+        if (in < 1 || scale < 1) {
+            throw new IllegalArgumentException("bad upsampling: size " + in + ", scale " + scale);
+        }
+        int out = in * scale;
+        double[][] m = new double[out][in];
+        for (int o = 0; o < out; o++) {
+            double src = Math.max((o + 0.5) / scale - 0.5, 0.0);
+            int i0 = (int) Math.floor(src);
+            int i1 = Math.min(i0 + 1, in - 1);
+            double l = src - i0;
+            m[o][i0] += 1 - l;
+            m[o][i1] += l;
+        }
+        return m;
+    }
+
+    /** Upsamples NCHW {@code x} of known channels and size by {@code scale} on both axes. */
+    public static SDVariable apply(SameDiff sd, SDVariable x, int channels, int height, int width, int scale) {
+        DataType dt = x.dataType();
+        SDVariable uwT = sd.constant(Nd4j.create(matrix(width, scale)).transpose().castTo(dt).dup('c'));
+        SDVariable uhT = sd.constant(Nd4j.create(matrix(height, scale)).transpose().castTo(dt).dup('c'));
+        int outH = height * scale, outW = width * scale;
+        // along the width: rows of length W times U_w^T
+        SDVariable alongW = x.reshape(-1, width).mmul(uwT).reshape(-1, channels, height, outW);
+        // along the height: transpose the last two axes, the same product, transpose back
+        SDVariable t = alongW.permute(0, 1, 3, 2).reshape(-1, height).mmul(uhT);
+        return t.reshape(-1, channels, outW, outH).permute(0, 1, 3, 2);
+    }
+}

@@ -1,0 +1,61 @@
+package org.wsss4j.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.factory.Nd4j;
+import org.wsss4j.nn.NetworkParameters.Group;
+import org.wsss4j.nn.NetworkParameters.Kind;
+
+/**
+ * Group normalisation (Wu &amp; He 2018) with PyTorch's {@code nn.GroupNorm(groups, channels)}
+ * semantics: the C channels of each sample are split into G consecutive groups; every group is
+ * normalised by its own mean and biased variance over its channels and all positions, with
+ * eps 1e-5, then scaled and shifted per channel (IRN's branches, spec 6.1).
+ *
+ * <p>Built from mean reductions only (the statistics of a group are the mean of its channels'
+ * spatial means, which holds because all channels of a group cover the same positions), so every
+ * reshape keeps a single unknown dimension (the batch) and the input may have any spatial size.
+ * The variance is the mean of the centred squares (two passes), not E[x^2] - E[x]^2, which loses
+ * precision in float32 when the mean is large.
+ */
+public final class GroupNorm {
+    /** PyTorch's GroupNorm default epsilon. */
+    public static final double DEFAULT_EPS = 1e-5;
+
+    private GroupNorm() {}
+
+    /**
+     * {@code nn.GroupNorm(groups, channels)} on NCHW {@code x}, registering {@code <name>.weight}
+     * (gamma, initialised 1) and {@code <name>.bias} (beta, initialised 0).
+     */
+    public static SDVariable build(GraphLayers layers, String name, SDVariable x, int channels, int groups,
+                                   Group group) {
+        SDVariable gamma = layers.register(name + ".weight", Nd4j.ones(layers.dataType(), channels), Kind.GN_WEIGHT,
+                group);
+        SDVariable beta = layers.register(name + ".bias", Nd4j.zeros(layers.dataType(), channels), Kind.GN_BIAS, group);
+        SDVariable normalised = normalise(layers.graph(), x, channels, groups, DEFAULT_EPS);
+        return normalised.mul(gamma.reshape(1, channels, 1, 1)).add(beta.reshape(1, channels, 1, 1));
+    }
+
+    /** (x - mean_g) / sqrt(var_g + eps) per sample and group, without the affine part. */
+    public static SDVariable normalise(SameDiff sd, SDVariable x, int channels, int groups, double eps) {
+        if (groups < 1 || channels % groups != 0) {
+            throw new IllegalArgumentException(channels + " channels cannot be split into " + groups + " groups");
+        }
+        SDVariable mean = groupStatistic(sd, x.mean(2, 3), channels, groups);
+        SDVariable centred = x.sub(mean);
+        SDVariable var = groupStatistic(sd, centred.mul(centred).mean(2, 3), channels, groups);
+        return centred.div(sd.math().sqrt(var.add(eps)));
+    }
+
+    /**
+     * From per-channel means [N, C] to the per-group mean broadcast back to every channel of the
+     * group, as [N, C, 1, 1].
+     */
+    private static SDVariable groupStatistic(SameDiff sd, SDVariable perChannel, int channels, int groups) {
+        int perGroup = channels / groups;
+        SDVariable g = perChannel.reshape(-1, groups, perGroup).mean(true, 2);
+        SDVariable spread = g.mul(sd.constant(Nd4j.ones(perChannel.dataType(), 1, 1, perGroup)));
+        return spread.reshape(-1, channels, 1, 1);
+    }
+}

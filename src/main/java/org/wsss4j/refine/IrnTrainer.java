@@ -1,0 +1,345 @@
+package org.wsss4j.refine;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.wsss4j.BadInputException;
+import org.wsss4j.data.BatchLoader;
+import org.wsss4j.data.VocDataset;
+import org.wsss4j.data.image.ImageFiles;
+import org.wsss4j.data.image.LabelMap;
+import org.wsss4j.io.MetricsCsv;
+import org.wsss4j.io.NpzFiles;
+import org.wsss4j.io.Progress;
+import org.wsss4j.nn.NetworkParameters.Parameter;
+import org.wsss4j.nn.PolySgd;
+
+/**
+ * Trains IRN's two branches on IR labels with the reference recipe (spec 6.3): the loss of
+ * {@link IrnLoss} on radius-10 pairs of the x0.25 label map, poly-decay SGD with the boundary
+ * branch at lr 0.1 and the displacement branch at lr 1.0, weight decay 1e-4, the reference's
+ * effective momentum 1e-4, batch 32, 3 epochs, drop_last; the backbone stays frozen.
+ *
+ * <p>A batch is run in micro-batches whose gradients are summed: the loss's denominators are the
+ * whole batch's pair counts, so the sum is exactly the batch's gradient (IrnLoss), while memory
+ * grows with the micro-batch only. Measured here with ResNet-50 at crop 512: one image per pass
+ * fits a 6 GB off-heap cap (backbone pass about 1 s, branches and loss forward and backward about
+ * 4 s on 2 cores), two do not; hence the default of 1. Small crops can take larger ones.
+ *
+ * <p>The run folder is laid out as ClassifierTrainer's: {@code checkpoints/last.npz} (+ sidecar)
+ * and {@code checkpoints/last.optimizer.npz} every few minutes and at each epoch's end,
+ * {@code metrics.csv} one row per step, the final {@code irn.npz} with its sidecar. A killed run
+ * resumed with {@code resume = true} continues with the batches it would have seen.
+ */
+public final class IrnTrainer {
+
+    /**
+     * Training options; {@link #reference()} holds the reference's values.
+     *
+     * @param epochs            passes over the list (3)
+     * @param batchSize         images per optimiser step (32)
+     * @param microBatch        images per forward/backward pass (memory only; same result)
+     * @param edgeLr            boundary-branch learning rate (0.1)
+     * @param displacementLr    displacement-branch learning rate (1.0)
+     * @param weightDecay       (1e-4)
+     * @param momentum          effective SGD momentum; the reference's is 1e-4 (spec 11.11)
+     * @param power             poly exponent (0.9)
+     * @param augmentation      scale range and crop (0.5-1.5, 512)
+     * @param radius            affinity radius on the label map (10)
+     * @param seed              seeds batch order and augmentation
+     * @param workers           data-loading threads
+     * @param checkpointMinutes wall-clock minutes between checkpoints (also at every epoch end)
+     */
+    public record Options(int epochs, int batchSize, int microBatch, double edgeLr, double displacementLr,
+                          double weightDecay, double momentum, double power, IrnAugmentation augmentation, int radius,
+                          long seed, int workers, double checkpointMinutes) {
+        public Options {
+            if (epochs < 1 || batchSize < 1 || microBatch < 1 || radius < 2) {
+                throw new IllegalArgumentException("bad IRN training options: epochs " + epochs + ", batch " + batchSize
+                        + ", micro-batch " + microBatch + ", radius " + radius);
+            }
+        }
+
+        public static Options reference() {
+            return new Options(3, 32, 1, 0.1, 1.0, 1e-4, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
+                    IrnAugmentation.REFERENCE, 10, 0, Runtime.getRuntime().availableProcessors(), 10);
+        }
+
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epochs", epochs);
+            m.put("batch_size", batchSize);
+            m.put("edge_lr", edgeLr);
+            m.put("displacement_lr", displacementLr);
+            m.put("weight_decay", weightDecay);
+            m.put("momentum", momentum);
+            m.put("poly_power", power);
+            m.put("scale_range", List.of(augmentation.scaleMin(), augmentation.scaleMax()));
+            m.put("crop", augmentation.crop());
+            m.put("radius", radius);
+            m.put("seed", seed);
+            return m;
+        }
+    }
+
+    /** Mean training loss of each epoch finished by a call. */
+    public record EpochResult(int epoch, double meanLoss) {}
+
+    private static final String HEADER = "step,epoch,loss,pos_bg,pos_fg,neg,dp_fg,dp_bg,edge_lr,images_per_s";
+
+    private final VocDataset data;
+    private final Path irLabelDir;
+    private final List<String> ids;
+    private final String listName;
+    private final IrnNetwork net;
+    private final Options options;
+    private final Path runDir;
+    private final PrintStream log;
+    private final IrnLoss loss;
+    private final PathPairs pairs;
+
+    /**
+     * @param irLabelDir folder of {@code <id>.png} IR labels (make-ir-labels)
+     * @param net        built for input size = the crop, with its backbone weights loaded
+     */
+    public IrnTrainer(VocDataset data, Path irLabelDir, List<String> ids, String listName, IrnNetwork net,
+                      Options options, Path runDir, PrintStream log) {
+        int labelSize = options.augmentation().labelSize();
+        if (net.inputSize() != options.augmentation().crop() || net.outputSize() != labelSize) {
+            throw new IllegalArgumentException("network built for input " + net.inputSize() + " (output "
+                    + net.outputSize() + "), the crop is " + options.augmentation().crop() + " (labels " + labelSize + ")");
+        }
+        this.data = data;
+        this.irLabelDir = irLabelDir;
+        this.ids = List.copyOf(ids);
+        this.listName = listName;
+        this.net = net;
+        this.options = options;
+        this.runDir = runDir;
+        this.log = log;
+        try {
+            this.pairs = new PathIndex(options.radius()).pairs(labelSize, labelSize);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--radius " + options.radius() + " with crop " + options.augmentation().crop()
+                    + ": " + e.getMessage());
+        }
+        this.loss = IrnLoss.build(net.graph(), net.edgeVariable(), net.displacementVariable(), pairs);
+        net.graph().setLossVariables(IrnLoss.TOTAL);
+    }
+
+    /** The final checkpoint of a run folder. */
+    public static Path finalCheckpoint(Path runDir) {
+        return runDir.resolve("irn.npz");
+    }
+
+    /** The IR label file of an id. */
+    public static Path labelFile(Path irLabelDir, String id) {
+        return irLabelDir.resolve(id + ".png");
+    }
+
+    public List<EpochResult> train(boolean resume) {
+        return train(resume, Long.MAX_VALUE);
+    }
+
+    /**
+     * Runs (or resumes) training, stopping with a checkpoint once {@code stopAfterStep} steps are
+     * done in all; a later call with {@code resume = true} continues where this one stopped.
+     */
+    public List<EpochResult> train(boolean resume, long stopAfterStep) {
+        requireLabels();
+        Path ckptDir = runDir.resolve("checkpoints");
+        Path last = ckptDir.resolve("last.npz");
+        Path lastOptim = ckptDir.resolve("last.optimizer.npz");
+        IrnAugmentation aug = options.augmentation();
+        int crop = aug.crop(), m = aug.labelSize();
+        try (BatchLoader loader = new BatchLoader(ids, options.batchSize(), new long[] {3, crop, crop},
+                new long[] {(long) m * m}, this::sample, options.seed(), options.workers(), 2)) {
+            int perEpoch = loader.batchesPerEpoch();
+            long maxStep = (long) perEpoch * options.epochs();
+            PolySgd opt = new PolySgd(groups(), options.momentum(), options.power(), maxStep);
+            long startStep = resumeFrom(resume, last, lastOptim, opt, maxStep);
+            Map<String, INDArray> params = new HashMap<>();
+            for (Parameter p : net.parameters().trainable()) {
+                params.put(p.name(), p.variable().getArr());
+            }
+            List<EpochResult> results = new ArrayList<>();
+            long step = startStep;
+            long lastSave = System.nanoTime();
+            try (Progress progress = Progress.start("train-irn", maxStep)) {
+                progress.step(startStep);
+                for (int epoch = (int) (startStep / perEpoch); epoch < options.epochs(); epoch++) {
+                    double lossSum = 0;
+                    int lossCount = 0;
+                    Iterator<BatchLoader.Batch> it = loader.epoch(epoch, (int) (step - (long) epoch * perEpoch));
+                    while (it.hasNext()) {
+                        if (step >= stopAfterStep) {
+                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
+                            log.printf(Locale.ROOT, "train-irn: stopped at step %d of %d; --resume continues%n",
+                                    step, maxStep);
+                            return results;
+                        }
+                        BatchLoader.Batch b = it.next();
+                        long t0 = System.nanoTime();
+                        double lr = options.edgeLr() * opt.lrMultiplier();
+                        StepResult r = step(b);
+                        opt.update(params, r.gradients());
+                        double total = r.terms().total();
+                        if (!Double.isFinite(total)) {
+                            throw new IllegalStateException("IRN training diverged at step " + step + " (loss " + total
+                                    + "); lower the learning rates");
+                        }
+                        lossSum += total;
+                        lossCount++;
+                        step++;
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        IrnLossTerms t = r.terms();
+                        MetricsCsv.append(runDir.resolve("metrics.csv"), HEADER, String.format(Locale.ROOT,
+                                "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f", step, epoch + 1, total, t.posBg(),
+                                t.posFg(), t.neg(), t.dpFg(), t.dpBg(), lr, options.batchSize() / secs));
+                        progress.step(1, () -> String.format(Locale.ROOT, "loss %.4f (aff %.3f/%.3f/%.3f dp %.3f/%.3f)",
+                                total, t.posBg(), t.posFg(), t.neg(), t.dpFg(), t.dpBg()));
+                        if (step % perEpoch == 0 || System.nanoTime() - lastSave > options.checkpointMinutes() * 60e9) {
+                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
+                            lastSave = System.nanoTime();
+                        }
+                    }
+                    double mean = lossCount == 0 ? Double.NaN : lossSum / lossCount;
+                    results.add(new EpochResult(epoch + 1, mean));
+                    log.printf(Locale.ROOT, "train-irn: epoch %d mean loss %.4f%n", epoch + 1, mean);
+                }
+            }
+            IrnCheckpoint.save(finalCheckpoint(runDir), net, step, options.epochs(), listName, options.asMap());
+            return results;
+        }
+    }
+
+    /** Loss terms and summed branch gradients of one batch. */
+    private record StepResult(IrnLossTerms terms, Map<String, INDArray> gradients) {}
+
+    /** One batch in micro-batches: gradients and loss terms summed (exact, see the class comment). */
+    private StepResult step(BatchLoader.Batch batch) {
+        int n = (int) batch.inputs().size(0), m = options.augmentation().labelSize();
+        List<AffinityLabels> labels = new ArrayList<>(n);
+        float[] flat = batch.targets().data().asFloat();
+        for (int i = 0; i < n; i++) {
+            byte[] bytes = new byte[m * m];
+            for (int j = 0; j < bytes.length; j++) {
+                bytes[j] = (byte) Math.round(flat[i * m * m + j]);
+            }
+            labels.add(AffinityLabels.of(new LabelMap(m, m, bytes), pairs));
+        }
+        long[] counts = IrnLoss.counts(labels);
+        Map<String, String> byVariable = new LinkedHashMap<>();
+        for (Parameter p : net.parameters().trainable()) {
+            byVariable.put(p.variable().name(), p.name());
+        }
+        Map<String, INDArray> grads = new HashMap<>();
+        double[] terms = new double[IrnLoss.TERMS.size()];
+        for (int from = 0; from < n; from += options.microBatch()) {
+            int to = Math.min(n, from + options.microBatch());
+            Map<String, INDArray> feed = new HashMap<>(loss.feed(labels.subList(from, to), counts));
+            feed.putAll(net.features(batch.inputs().get(NDArrayIndex.interval(from, to)).dup()));
+            OutAndGrad og = net.graph().calculateGradientsAndOutputs(feed, IrnLoss.TERMS, byVariable.keySet());
+            byVariable.forEach((variable, name) -> {
+                INDArray g = og.getGradients().get(variable);
+                grads.merge(name, g.dup(), INDArray::addi);
+            });
+            for (int k = 0; k < terms.length; k++) {
+                terms[k] += og.getOutputs().get(IrnLoss.TERMS.get(k)).getDouble(0);
+            }
+        }
+        return new StepResult(new IrnLossTerms(terms[0], terms[1], terms[2], terms[3], terms[4]), grads);
+    }
+
+    /**
+     * The loss terms of a batch (forward only), e.g. to follow a fixed validation batch.
+     *
+     * @param inputs        [N, 3, crop, crop] normalised crops
+     * @param reducedLabels their labels at the output size (crop / 4)
+     */
+    public IrnLossTerms loss(INDArray inputs, List<LabelMap> reducedLabels) {
+        List<AffinityLabels> labels = reducedLabels.stream().map(l -> AffinityLabels.of(l, pairs)).toList();
+        Map<String, INDArray> feed = new HashMap<>(loss.feed(labels, IrnLoss.counts(labels)));
+        feed.putAll(net.features(inputs));
+        return IrnLoss.terms(net.graph().output(feed, IrnLoss.TERMS.toArray(new String[0])));
+    }
+
+    private BatchLoader.Sample sample(String id, java.util.SplittableRandom rng) {
+        LabelMap label = ImageFiles.readLabels(labelFile(irLabelDir, id));
+        IrnAugmentation.Sample s;
+        try {
+            s = options.augmentation().apply(data.readImage(id), label, rng);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(labelFile(irLabelDir, id) + ": " + e.getMessage()
+                    + "; regenerate the IR labels with make-ir-labels");
+        }
+        byte[] b = s.reducedLabel().data;
+        float[] target = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            target[i] = b[i] & 0xFF;
+        }
+        return new BatchLoader.Sample(s.image(), target);
+    }
+
+    private void requireLabels() {
+        List<String> missing = new ArrayList<>();
+        for (String id : ids) {
+            if (!Files.isRegularFile(labelFile(irLabelDir, id))) {
+                missing.add(id);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new BadInputException(irLabelDir + ": no IR label for " + missing.size() + " of " + ids.size()
+                    + " training images (first: " + labelFile(irLabelDir, missing.get(0)).getFileName()
+                    + "); run make-ir-labels on the same list first");
+        }
+    }
+
+    private long resumeFrom(boolean resume, Path last, Path lastOptim, PolySgd opt, long maxStep) {
+        if (resume && Files.isRegularFile(last)) {
+            long startStep = IrnCheckpoint.loadInto(last, net).step();
+            Map<String, INDArray> state = Files.isRegularFile(lastOptim) ? NpzFiles.read(lastOptim) : Map.of();
+            INDArray savedStep = state.get("step");
+            if (savedStep != null && savedStep.getLong(0) == startStep) {
+                opt.restore(state, startStep);
+            } else {
+                log.println("train-irn: " + lastOptim + " missing or from another step; momentum restarts");
+                opt.restore(Map.of(), startStep);
+            }
+            MetricsCsv.truncateAfterStep(runDir.resolve("metrics.csv"), startStep);
+            log.printf(Locale.ROOT, "train-irn: resumed at step %d of %d from %s%n", startStep, maxStep, last);
+            return startStep;
+        }
+        if (!resume && Files.exists(last)) {
+            throw new BadInputException(runDir + " already holds a training run; pass --resume to continue it"
+                    + " or choose another --out");
+        }
+        return 0;
+    }
+
+    private List<PolySgd.Group> groups() {
+        return List.of(
+                new PolySgd.Group("edge", options.edgeLr(), options.weightDecay(),
+                        net.edgeParameters().stream().map(Parameter::name).toList()),
+                new PolySgd.Group("displacement", options.displacementLr(), options.weightDecay(),
+                        net.displacementParameters().stream().map(Parameter::name).toList()));
+    }
+
+    private void saveCheckpoint(Path last, Path lastOptim, PolySgd opt, long step, int epoch) {
+        Map<String, INDArray> state = new LinkedHashMap<>(opt.state());
+        state.put("step", Nd4j.createFromArray(step));
+        NpzFiles.write(lastOptim, state);
+        IrnCheckpoint.save(last, net, step, epoch, listName, options.asMap());
+    }
+}

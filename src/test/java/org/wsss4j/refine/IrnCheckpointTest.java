@@ -1,0 +1,56 @@
+package org.wsss4j.refine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.wsss4j.BadInputException;
+import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.nn.Checkpoint;
+import org.wsss4j.nn.CheckpointInfo;
+import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.nn.WeightLoader;
+
+class IrnCheckpointTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aClassifierCheckpointGivesTheBackboneOnly() {
+        ResNetSpec tiny = ResNetSpec.camBackbone("resnet18", 0.125);
+        CamNetwork cls = CamNetwork.build(tiny, 20, DataType.FLOAT, 11);
+        Path ckpt = dir.resolve("classifier.npz");
+        Checkpoint.save(ckpt, cls, CheckpointInfo.of(tiny, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
+                CheckpointInfo.Normalisation.TORCHVISION, 5, 1, "train_aug", Map.of()));
+        // the sidecar's architecture is used whatever spec the caller passes
+        IrnNetwork irn = IrnCheckpoint.withBackbone(ckpt, ResNetSpec.resnet50Irn(), 64, 3);
+        assertEquals(tiny, irn.spec());
+        Map<String, INDArray> want = WeightLoader.export(cls.parameters());
+        Map<String, INDArray> got = irn.stateDict();
+        for (String k : List.of("conv1.weight", "layer3.1.bn2.running_mean", "layer4.0.downsample.0.weight")) {
+            assertEquals(0.0, want.get(k).sub(got.get("resnet50." + k)).amaxNumber().doubleValue(), 0.0, k);
+        }
+        // the branches keep the seeded initialisation of a network built with seed 3
+        INDArray fresh = IrnNetwork.build(tiny, 64, DataType.FLOAT, 3).stateDict().get("fc_dp7.3.weight");
+        assertEquals(0.0, fresh.sub(got.get("fc_dp7.3.weight")).amaxNumber().doubleValue(), 0.0);
+        // and it is not an IRN for inference
+        BadInputException e = assertThrows(BadInputException.class, () -> IrnCheckpoint.open(ckpt, 64));
+        assertTrue(e.getMessage().contains("not an IRN checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void aBareBackboneStateDictIsNotATrainedIrn() {
+        ResNetSpec tiny = ResNetSpec.camBackbone("resnet18", 0.125);
+        Path bare = dir.resolve("backbone.npz");
+        org.wsss4j.io.NpzFiles.write(bare, WeightLoader.export(CamNetwork.build(tiny, 20, DataType.FLOAT, 1).parameters()));
+        // a bare .npz is read as the reference's ResNet-50 IRN: a ResNet-18 file does not fit it
+        assertThrows(BadInputException.class, () -> IrnCheckpoint.open(bare, 64));
+    }
+}
