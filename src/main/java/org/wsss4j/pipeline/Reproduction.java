@@ -48,11 +48,14 @@ public final class Reproduction {
     private final Path vocRoot;
     private final Preset preset;
     private final PrintStream log;
+    private final boolean sensitivity;
 
-    public Reproduction(Path out, Path vocRoot, Preset preset, PrintStream log) {
+    /** @param sensitivity also run the AdvCAM sensitivity grid on a subset */
+    public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, PrintStream log) {
         this.out = out;
         this.vocRoot = vocRoot;
         this.preset = preset;
+        this.sensitivity = sensitivity;
         this.log = log;
     }
 
@@ -82,6 +85,9 @@ public final class Reproduction {
         Json.write(out.resolve("results.json"), rows);
         overlays(data, evalIds, camDir, out.resolve("advcam"));
 
+        if (!sensitivity) {
+            return rows;
+        }
         List<String> subset = evalIds.subList(0, Math.min(preset.sensitivityImages(), evalIds.size()));
         for (AdvCamParams p : sensitivityGrid(adv)) {
             String name = String.format(Locale.ROOT, "lambda%s-tau%s-xi%s-T%d", num(p.lambda()), num(p.tau()),
