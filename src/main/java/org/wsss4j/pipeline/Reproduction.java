@@ -69,6 +69,9 @@ public final class Reproduction {
 
         List<Row> rows = new ArrayList<>();
         List<String> evalIds = data.ids(preset.evalList());
+        if (preset.evalImages() > 0 && evalIds.size() > preset.evalImages()) {
+            evalIds = evalIds.subList(0, preset.evalImages());
+        }
         Path camDir = out.resolve("cam");
         log.println("reproduce: CAM maps of " + evalIds.size() + " '" + preset.evalList() + "' images -> " + camDir);
         CamGenerator.run(new MultiScaleCam(net, preset.camScales()), data, evalIds, camDir, CamGenerator.Shard.ALL);
@@ -128,7 +131,6 @@ public final class Reproduction {
         params.put("tau", p.tau());
         params.put("scales", p.scales());
         params.put("variant", p.variant().name().toLowerCase(Locale.ROOT));
-        params.put("images", ids.size());
         return seedRow(table, method, dir, data, ids, params);
     }
 
@@ -140,7 +142,9 @@ public final class Reproduction {
             log.printf(Locale.ROOT, "reproduce: %s's best threshold %.2f is at an end of the sweep %.2f..%.2f%n", method,
                     best, t[0], t[1]);
         }
-        return new Row(table, method, round1(s.bestScore().miou()), null, null, best, preset.dataset(), params);
+        Map<String, Object> withImages = new LinkedHashMap<>(params);
+        withImages.put("images", ids.size());
+        return new Row(table, method, round1(s.bestScore().miou()), null, null, best, preset.dataset(), withImages);
     }
 
     /** Image | CAM | AdvCAM of the first present class, for the first few eval images (paper Fig. 4). */
@@ -213,8 +217,9 @@ public final class Reproduction {
     public static String table1(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
         String dataset = rows.isEmpty() ? "" : rows.get(0).dataset();
-        sb.append("Table 1: seed and pseudo-mask mIoU (%) on the '").append("train").append("' split, dataset ")
-                .append(dataset).append('\n');
+        Object images = rows.isEmpty() || rows.get(0).params() == null ? "?" : rows.get(0).params().get("images");
+        sb.append("Table 1: seed and pseudo-mask mIoU (%), dataset ").append(dataset).append(", ").append(images)
+                .append(" images of 'train'\n");
         sb.append(String.format(Locale.ROOT, "  %-16s %14s %14s %14s %10s%n", "method", "Seed", "+CRF", "Mask", "threshold"));
         for (Row r : rows) {
             if (!"1".equals(r.table())) {
