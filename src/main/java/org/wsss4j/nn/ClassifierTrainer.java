@@ -1,7 +1,6 @@
 package org.wsss4j.nn;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,14 +13,11 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.wsss4j.BadInputException;
 import org.wsss4j.data.BatchLoader;
 import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.eval.AveragePrecision;
 import org.wsss4j.io.MetricsCsv;
-import org.wsss4j.io.NpzFiles;
-import org.wsss4j.io.Progress;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Parameter;
 
@@ -192,36 +188,32 @@ public final class ClassifierTrainer {
      * {@code resume = true} continues exactly where this one stopped.
      */
     public List<EpochResult> train(boolean resume, long stopAfterStep) {
-        Path ckptDir = runDir.resolve("checkpoints");
-        Path last = ckptDir.resolve("last.npz");
-        Path lastOptim = ckptDir.resolve("last.optimizer.npz");
         ClassifierAugmentation aug = options.augmentation();
         int crop = aug.crop();
         int k = net.numClasses();
         try (BatchLoader loader = new BatchLoader(trainIds, options.batchSize(), new long[] {3, crop, crop},
                 new long[] {k}, (id, rng) -> new BatchLoader.Sample(aug.apply(data.readImage(id), rng), data.labels(id)),
                 options.seed(), options.workers(), 2)) {
-            int perEpoch = loader.batchesPerEpoch();
-            long maxStep = (long) perEpoch * options.epochs();
+            long maxStep = (long) loader.batchesPerEpoch() * options.epochs();
             PolySgd opt = new PolySgd(groups(), options.momentum(), options.power(), maxStep);
-            long startStep = 0;
-            if (resume && Files.isRegularFile(last)) {
-                CheckpointInfo info = Checkpoint.load(last, net);
-                startStep = info.step();
-                Map<String, INDArray> state = Files.isRegularFile(lastOptim) ? NpzFiles.read(lastOptim) : Map.of();
-                INDArray savedStep = state.get("step");
-                if (savedStep != null && savedStep.getLong(0) == startStep) {
-                    opt.restore(state, startStep);
-                } else {
-                    log.println("train-classifier: " + lastOptim + " missing or from another step; momentum restarts");
-                    opt.restore(Map.of(), startStep);
-                }
-                MetricsCsv.truncateAfterStep(runDir.resolve("metrics.csv"), startStep);
-                log.printf(Locale.ROOT, "train-classifier: resumed at step %d of %d from %s%n", startStep, maxStep, last);
-            } else if (!resume && Files.exists(last)) {
-                throw new BadInputException(runDir + " already holds a training run; pass --resume to continue it"
-                        + " or choose another --out");
+            Map<String, INDArray> params = new HashMap<>();
+            List<Parameter> trainable = net.parameters().trainable();
+            for (Parameter p : trainable) {
+                params.put(p.name(), p.variable().getArr());
             }
+            TrainingLoop loop = new TrainingLoop("train-classifier", loader, opt, params, runDir, "loss", options.lr(),
+                    options.checkpointMinutes(), new TrainingLoop.Weights() {
+                        @Override
+                        public void save(Path file, long step, int epoch) {
+                            Checkpoint.save(file, net, info(step, epoch));
+                        }
+
+                        @Override
+                        public long load(Path file) {
+                            return Checkpoint.load(file, net).step();
+                        }
+                    }, log);
+            long startStep = loop.start(resume, maxStep);
             if (startStep == 0 && options.calibrateBatchNorm()) {
                 // the first batches of epoch 0 as the network will see them
                 Iterator<BatchLoader.Batch> first = loader.epoch(0, 0);
@@ -231,63 +223,24 @@ public final class ClassifierTrainer {
                 }
                 BatchNormCalibration.calibrate(net, Nd4j.concat(0, parts.toArray(new INDArray[0])));
             }
-            Map<String, INDArray> params = new HashMap<>();
-            for (Parameter p : net.parameters().trainable()) {
-                params.put(p.name(), p.variable().getArr());
-            }
-            List<Parameter> trainable = net.parameters().trainable();
             List<EpochResult> results = new ArrayList<>();
-            long step = startStep;
-            long lastSave = System.nanoTime();
-            try (Progress progress = Progress.start("train-classifier", maxStep)) {
-                progress.step(startStep);
-                for (int epoch = (int) (startStep / perEpoch); epoch < options.epochs(); epoch++) {
-                    double lossSum = 0;
-                    int lossCount = 0;
-                    Iterator<BatchLoader.Batch> it = loader.epoch(epoch, (int) (step - (long) epoch * perEpoch));
-                    while (it.hasNext()) {
-                        if (step >= stopAfterStep) {
-                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
-                            log.printf(Locale.ROOT, "train-classifier: stopped at step %d of %d; --resume continues%n",
-                                    step, maxStep);
-                            return results;
-                        }
-                        BatchLoader.Batch b = it.next();
-                        long t0 = System.nanoTime();
-                        double lr = options.lr() * opt.lrMultiplier();
-                        CamNetwork.ParameterGradients g = net.parameterGradients(
-                                Map.of(CamNetwork.INPUT, b.inputs().castTo(net.dataType()),
-                                        LABELS, b.targets().castTo(net.dataType())),
-                                LOSS, trainable, LOSS);
-                        opt.update(params, g.gradients());
-                        double loss = g.outputs().get(LOSS).getDouble(0);
-                        if (!Double.isFinite(loss)) {
-                            throw new IllegalStateException("training diverged at step " + step + " (loss " + loss
-                                    + "); lower --lr");
-                        }
-                        lossSum += loss;
-                        lossCount++;
-                        step++;
-                        double secs = (System.nanoTime() - t0) / 1e9;
-                        MetricsCsv.append(runDir.resolve("metrics.csv"), "step,epoch,loss,lr,images_per_s",
-                                String.format(Locale.ROOT, "%d,%d,%.6f,%.6g,%.2f", step, epoch + 1, loss, lr,
-                                        options.batchSize() / secs));
-                        final long s = step;
-                        progress.step(1, () -> String.format(Locale.ROOT, "epoch %d loss %.4f lr %.4g %.1f img/s",
-                                s / perEpoch + (s % perEpoch == 0 ? 0 : 1), loss, lr, options.batchSize() / secs));
-                        boolean epochEnd = step % perEpoch == 0;
-                        if (epochEnd || System.nanoTime() - lastSave > options.checkpointMinutes() * 60e9) {
-                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
-                            lastSave = System.nanoTime();
-                        }
-                    }
-                    EpochResult r = validate(epoch + 1, lossCount == 0 ? Double.NaN : lossSum / lossCount);
-                    results.add(r);
-                    log.printf(Locale.ROOT, "train-classifier: epoch %d train loss %.4f val loss %.4f val mAP %.1f%n",
-                            r.epoch(), r.trainLoss(), r.valLoss(), 100 * r.map());
-                }
+            long done = loop.run(startStep, options.epochs(), stopAfterStep, batch -> {
+                CamNetwork.ParameterGradients g = net.parameterGradients(
+                        Map.of(CamNetwork.INPUT, batch.inputs().castTo(net.dataType()),
+                                LABELS, batch.targets().castTo(net.dataType())),
+                        LOSS, trainable, LOSS);
+                double loss = g.outputs().get(LOSS).getDouble(0);
+                return new TrainingLoop.StepReport(loss, g.gradients(), String.format(Locale.ROOT, "%.6f", loss),
+                        String.format(Locale.ROOT, "loss %.4f", loss));
+            }, (epoch, meanLoss) -> {
+                EpochResult r = validate(epoch, meanLoss);
+                results.add(r);
+                log.printf(Locale.ROOT, "train-classifier: epoch %d train loss %.4f val loss %.4f val mAP %.1f%n",
+                        r.epoch(), r.trainLoss(), r.valLoss(), 100 * r.map());
+            });
+            if (done >= 0) {
+                Checkpoint.save(finalCheckpoint(runDir), net, info(done, options.epochs()));
             }
-            Checkpoint.save(finalCheckpoint(runDir), net, info(step, options.epochs()));
             return results;
         }
     }
@@ -306,13 +259,6 @@ public final class ClassifierTrainer {
 
     private List<String> classNames() {
         return org.wsss4j.data.VocClasses.NAMES.subList(0, net.numClasses());
-    }
-
-    private void saveCheckpoint(Path last, Path lastOptim, PolySgd opt, long step, int epoch) {
-        Map<String, INDArray> state = new LinkedHashMap<>(opt.state());
-        state.put("step", Nd4j.createFromArray(step));
-        NpzFiles.write(lastOptim, state);
-        Checkpoint.save(last, net, info(step, epoch));
     }
 
     /** Validation loss (mean of batch losses) and per-class AP on the top-left crops (spec 1.4). */

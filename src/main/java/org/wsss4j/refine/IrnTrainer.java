@@ -5,25 +5,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.BatchLoader;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.LabelMap;
-import org.wsss4j.io.MetricsCsv;
-import org.wsss4j.io.NpzFiles;
-import org.wsss4j.io.Progress;
 import org.wsss4j.nn.NetworkParameters.Parameter;
 import org.wsss4j.nn.PolySgd;
+import org.wsss4j.nn.TrainingLoop;
 
 /**
  * Trains IRN's two branches on IR labels with the reference recipe (spec 6.3): the loss of
@@ -96,7 +92,8 @@ public final class IrnTrainer {
     /** Mean training loss of each epoch finished by a call. */
     public record EpochResult(int epoch, double meanLoss) {}
 
-    private static final String HEADER = "step,epoch,loss,pos_bg,pos_fg,neg,dp_fg,dp_bg,edge_lr,images_per_s";
+    /** The loss columns of metrics.csv (the loop adds step, epoch, lr = the edge branch's, images/s). */
+    private static final String HEADER_COLUMNS = "loss,pos_bg,pos_fg,neg,dp_fg,dp_bg";
 
     private final VocDataset data;
     private final Path irLabelDir;
@@ -158,68 +155,44 @@ public final class IrnTrainer {
      */
     public List<EpochResult> train(boolean resume, long stopAfterStep) {
         requireLabels();
-        Path ckptDir = runDir.resolve("checkpoints");
-        Path last = ckptDir.resolve("last.npz");
-        Path lastOptim = ckptDir.resolve("last.optimizer.npz");
         IrnAugmentation aug = options.augmentation();
         int crop = aug.crop(), m = aug.labelSize();
         try (BatchLoader loader = new BatchLoader(ids, options.batchSize(), new long[] {3, crop, crop},
                 new long[] {(long) m * m}, this::sample, options.seed(), options.workers(), 2)) {
-            int perEpoch = loader.batchesPerEpoch();
-            long maxStep = (long) perEpoch * options.epochs();
+            long maxStep = (long) loader.batchesPerEpoch() * options.epochs();
             PolySgd opt = new PolySgd(groups(), options.momentum(), options.power(), maxStep);
-            long startStep = resumeFrom(resume, last, lastOptim, opt, maxStep);
             Map<String, INDArray> params = new HashMap<>();
             for (Parameter p : net.parameters().trainable()) {
                 params.put(p.name(), p.variable().getArr());
             }
+            TrainingLoop loop = new TrainingLoop("train-irn", loader, opt, params, runDir, HEADER_COLUMNS,
+                    options.edgeLr(), options.checkpointMinutes(), new TrainingLoop.Weights() {
+                        @Override
+                        public void save(Path file, long step, int epoch) {
+                            IrnCheckpoint.save(file, net, step, epoch, listName, options.asMap());
+                        }
+
+                        @Override
+                        public long load(Path file) {
+                            return IrnCheckpoint.loadInto(file, net).step();
+                        }
+                    }, log);
+            long startStep = loop.start(resume, maxStep);
             List<EpochResult> results = new ArrayList<>();
-            long step = startStep;
-            long lastSave = System.nanoTime();
-            try (Progress progress = Progress.start("train-irn", maxStep)) {
-                progress.step(startStep);
-                for (int epoch = (int) (startStep / perEpoch); epoch < options.epochs(); epoch++) {
-                    double lossSum = 0;
-                    int lossCount = 0;
-                    Iterator<BatchLoader.Batch> it = loader.epoch(epoch, (int) (step - (long) epoch * perEpoch));
-                    while (it.hasNext()) {
-                        if (step >= stopAfterStep) {
-                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
-                            log.printf(Locale.ROOT, "train-irn: stopped at step %d of %d; --resume continues%n",
-                                    step, maxStep);
-                            return results;
-                        }
-                        BatchLoader.Batch b = it.next();
-                        long t0 = System.nanoTime();
-                        double lr = options.edgeLr() * opt.lrMultiplier();
-                        StepResult r = step(b);
-                        opt.update(params, r.gradients());
-                        double total = r.terms().total();
-                        if (!Double.isFinite(total)) {
-                            throw new IllegalStateException("IRN training diverged at step " + step + " (loss " + total
-                                    + "); lower the learning rates");
-                        }
-                        lossSum += total;
-                        lossCount++;
-                        step++;
-                        double secs = (System.nanoTime() - t0) / 1e9;
-                        IrnLossTerms t = r.terms();
-                        MetricsCsv.append(runDir.resolve("metrics.csv"), HEADER, String.format(Locale.ROOT,
-                                "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6g,%.2f", step, epoch + 1, total, t.posBg(),
-                                t.posFg(), t.neg(), t.dpFg(), t.dpBg(), lr, options.batchSize() / secs));
-                        progress.step(1, () -> String.format(Locale.ROOT, "loss %.4f (aff %.3f/%.3f/%.3f dp %.3f/%.3f)",
-                                total, t.posBg(), t.posFg(), t.neg(), t.dpFg(), t.dpBg()));
-                        if (step % perEpoch == 0 || System.nanoTime() - lastSave > options.checkpointMinutes() * 60e9) {
-                            saveCheckpoint(last, lastOptim, opt, step, (int) (step / perEpoch));
-                            lastSave = System.nanoTime();
-                        }
-                    }
-                    double mean = lossCount == 0 ? Double.NaN : lossSum / lossCount;
-                    results.add(new EpochResult(epoch + 1, mean));
-                    log.printf(Locale.ROOT, "train-irn: epoch %d mean loss %.4f%n", epoch + 1, mean);
-                }
+            long done = loop.run(startStep, options.epochs(), stopAfterStep, batch -> {
+                StepResult r = step(batch);
+                IrnLossTerms t = r.terms();
+                return new TrainingLoop.StepReport(t.total(), r.gradients(), String.format(Locale.ROOT,
+                        "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f", t.total(), t.posBg(), t.posFg(), t.neg(), t.dpFg(), t.dpBg()),
+                        String.format(Locale.ROOT, "loss %.4f (aff %.3f/%.3f/%.3f dp %.3f/%.3f)", t.total(), t.posBg(),
+                                t.posFg(), t.neg(), t.dpFg(), t.dpBg()));
+            }, (epoch, mean) -> {
+                results.add(new EpochResult(epoch, mean));
+                log.printf(Locale.ROOT, "train-irn: epoch %d mean loss %.4f%n", epoch, mean);
+            });
+            if (done >= 0) {
+                IrnCheckpoint.save(finalCheckpoint(runDir), net, done, options.epochs(), listName, options.asMap());
             }
-            IrnCheckpoint.save(finalCheckpoint(runDir), net, step, options.epochs(), listName, options.asMap());
             return results;
         }
     }
@@ -292,6 +265,14 @@ public final class IrnTrainer {
         return new BatchLoader.Sample(s.image(), target);
     }
 
+    private List<PolySgd.Group> groups() {
+        return List.of(
+                new PolySgd.Group("edge", options.edgeLr(), options.weightDecay(),
+                        net.edgeParameters().stream().map(Parameter::name).toList()),
+                new PolySgd.Group("displacement", options.displacementLr(), options.weightDecay(),
+                        net.displacementParameters().stream().map(Parameter::name).toList()));
+    }
+
     private void requireLabels() {
         List<String> missing = new ArrayList<>();
         for (String id : ids) {
@@ -304,42 +285,5 @@ public final class IrnTrainer {
                     + " training images (first: " + labelFile(irLabelDir, missing.get(0)).getFileName()
                     + "); run make-ir-labels on the same list first");
         }
-    }
-
-    private long resumeFrom(boolean resume, Path last, Path lastOptim, PolySgd opt, long maxStep) {
-        if (resume && Files.isRegularFile(last)) {
-            long startStep = IrnCheckpoint.loadInto(last, net).step();
-            Map<String, INDArray> state = Files.isRegularFile(lastOptim) ? NpzFiles.read(lastOptim) : Map.of();
-            INDArray savedStep = state.get("step");
-            if (savedStep != null && savedStep.getLong(0) == startStep) {
-                opt.restore(state, startStep);
-            } else {
-                log.println("train-irn: " + lastOptim + " missing or from another step; momentum restarts");
-                opt.restore(Map.of(), startStep);
-            }
-            MetricsCsv.truncateAfterStep(runDir.resolve("metrics.csv"), startStep);
-            log.printf(Locale.ROOT, "train-irn: resumed at step %d of %d from %s%n", startStep, maxStep, last);
-            return startStep;
-        }
-        if (!resume && Files.exists(last)) {
-            throw new BadInputException(runDir + " already holds a training run; pass --resume to continue it"
-                    + " or choose another --out");
-        }
-        return 0;
-    }
-
-    private List<PolySgd.Group> groups() {
-        return List.of(
-                new PolySgd.Group("edge", options.edgeLr(), options.weightDecay(),
-                        net.edgeParameters().stream().map(Parameter::name).toList()),
-                new PolySgd.Group("displacement", options.displacementLr(), options.weightDecay(),
-                        net.displacementParameters().stream().map(Parameter::name).toList()));
-    }
-
-    private void saveCheckpoint(Path last, Path lastOptim, PolySgd opt, long step, int epoch) {
-        Map<String, INDArray> state = new LinkedHashMap<>(opt.state());
-        state.put("step", Nd4j.createFromArray(step));
-        NpzFiles.write(lastOptim, state);
-        IrnCheckpoint.save(last, net, step, epoch, listName, options.asMap());
     }
 }
