@@ -46,6 +46,7 @@ public final class CamNetwork {
     private final SDVariable logits;
     private final NetworkParameters parameters;
     private String currentLoss;
+    private boolean gradientFunctionBuilt;
 
     private CamNetwork(ResNetSpec spec, int numClasses, DataType dataType, long seed) {
         this.sd = SameDiff.create();
@@ -165,7 +166,7 @@ public final class CamNetwork {
         useLoss(lossName);
         List<String> outs = new ArrayList<>(List.of(CAMS));
         outs.addAll(List.of(extraOutputs));
-        OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, outs, List.of(INPUT));
+        OutAndGrad og = gradients(() -> sd.calculateGradientsAndOutputs(placeholders, outs, List.of(INPUT)));
         Map<String, INDArray> outputs = new LinkedHashMap<>(og.getOutputs());
         return new CamsAndGradient(outputs.get(CAMS), og.getGradients().get(INPUT), outputs);
     }
@@ -189,7 +190,7 @@ public final class CamNetwork {
             }
             byVariable.put(p.variable().name(), p.name());
         }
-        OutAndGrad og = sd.calculateGradientsAndOutputs(placeholders, List.of(outputs), byVariable.keySet());
+        OutAndGrad og = gradients(() -> sd.calculateGradientsAndOutputs(placeholders, List.of(outputs), byVariable.keySet()));
         Map<String, INDArray> grads = new LinkedHashMap<>();
         byVariable.forEach((variable, name) -> grads.put(name, og.getGradients().get(variable)));
         return new ParameterGradients(og.getOutputs() == null ? Map.of() : og.getOutputs(), grads);
@@ -202,7 +203,18 @@ public final class CamNetwork {
         if (!lossName.equals(currentLoss)) {
             sd.setLossVariables(lossName);
             currentLoss = lossName;
+            gradientFunctionBuilt = false;
         }
+    }
+
+    /** The first gradient call of a loss builds SameDiff's gradient function, which chatters on stdout. */
+    private OutAndGrad gradients(java.util.function.Supplier<OutAndGrad> call) {
+        if (gradientFunctionBuilt) {
+            return call.get();
+        }
+        OutAndGrad og = org.wsss4j.io.QuietStdout.call(call);
+        gradientFunctionBuilt = true;
+        return og;
     }
 
     private INDArray checkInput(INDArray x) {

@@ -223,7 +223,9 @@ public final class IrnTrainer {
             int to = Math.min(n, from + options.microBatch());
             Map<String, INDArray> feed = new HashMap<>(loss.feed(labels.subList(from, to), counts));
             feed.putAll(net.features(batch.inputs().get(NDArrayIndex.interval(from, to)).dup()));
-            OutAndGrad og = net.graph().calculateGradientsAndOutputs(feed, IrnLoss.TERMS, byVariable.keySet());
+            // the first call builds SameDiff's gradient function, which chatters on stdout
+            OutAndGrad og = org.wsss4j.io.QuietStdout.call(
+                    () -> net.graph().calculateGradientsAndOutputs(feed, IrnLoss.TERMS, byVariable.keySet()));
             byVariable.forEach((variable, name) -> {
                 INDArray g = og.getGradients().get(variable);
                 grads.merge(name, g.dup(), INDArray::addi);
