@@ -1,0 +1,74 @@
+package org.wsss4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wsss4j.cam.AdvCamParams;
+import org.wsss4j.data.ClassifierAugmentation;
+import org.wsss4j.data.synth.ShapesConfig;
+import org.wsss4j.data.synth.ShapesDataset;
+import org.wsss4j.io.Json;
+import org.wsss4j.nn.ClassifierTrainer;
+import org.wsss4j.nn.ResNetSpec;
+
+/** The main job end to end on a tiny dataset and network: every stage's files, the rows, reuse. */
+class ReproductionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsEveryStageWritesTheRowsAndReusesFinishedStages() throws Exception {
+        Path data = dir.resolve("data");
+        new ShapesDataset(ShapesConfig.defaults().withImages(36).withSize(64).withClasses(3)).write(data);
+        ClassifierTrainer.Options t = ClassifierTrainer.Options.reference().withEpochs(2).withMomentum(0.9)
+                .withAugmentation(new ClassifierAugmentation(48, 80, 64)).withCalibrateBatchNorm(true);
+        t = new ClassifierTrainer.Options(2, 4, t.lr(), t.classifierLrFactor(), t.weightDecay(), t.momentum(),
+                t.power(), t.augmentation(), t.freeze(), 0, 2, 10, true);
+        Preset preset = new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.125), t, List.of(1.0, 0.5),
+                new double[] {0.1, 0.7, 0.05}, "train", 4,
+                new AdvCamParams(3, 0.08, 7, 0.5, List.of(0.5, 1.0), AdvCamParams.Variant.REFERENCE, 0), 2);
+        Path out = dir.resolve("run");
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        List<Reproduction.Row> rows = new Reproduction(out, data, preset, false, quiet).run();
+
+        assertEquals(List.of("CAM", "AdvCAM", "advcam-control"), rows.stream().map(Reproduction.Row::method).toList());
+        for (Reproduction.Row r : rows) {
+            assertNotNull(r.seed(), r.method());
+            assertTrue(r.seed() > 0 && r.seed() <= 100, r.method() + " " + r.seed());
+            assertEquals(4, r.params().get("images"));
+        }
+        for (String stage : List.of("classifier/classifier.npz", "classifier/classifier.npz.json", "run.json")) {
+            assertTrue(Files.isRegularFile(out.resolve(stage)), stage);
+        }
+        List<String> ids = org.wsss4j.data.VocDataset.readList(data.resolve("ImageSets/Segmentation/train.txt"));
+        for (String id : ids.subList(0, 4)) {
+            for (String stage : List.of("cam", "advcam", "advcam-control")) {
+                assertTrue(Files.isRegularFile(out.resolve(stage + "/" + id + ".npz")), stage + " " + id);
+            }
+            assertTrue(Files.isRegularFile(out.resolve("overlays/" + id + ".png")), "overlay " + id);
+        }
+        JsonNode json = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertEquals(3, json.size());
+        assertEquals("AdvCAM", json.get(1).get("method").asText());
+        assertEquals(rows.get(1).seed(), json.get(1).get("seed").asDouble(), 1e-9);
+
+        // a second run reuses the classifier and the maps and gives the same rows
+        FileTime trained = Files.getLastModifiedTime(out.resolve("classifier/classifier.npz"));
+        FileTime advMap = Files.getLastModifiedTime(out.resolve("advcam/" + ids.get(0) + ".npz"));
+        List<Reproduction.Row> again = new Reproduction(out, data, preset, false, quiet).run();
+        assertEquals(trained, Files.getLastModifiedTime(out.resolve("classifier/classifier.npz")));
+        assertEquals(advMap, Files.getLastModifiedTime(out.resolve("advcam/" + ids.get(0) + ".npz")));
+        assertEquals(rows, again);
+        assertTrue(Reproduction.table1(rows).contains("AdvCAM"));
+    }
+}
