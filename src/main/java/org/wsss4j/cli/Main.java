@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             MakeIrLabelsCommand.class,
             TrainIrnCommand.class,
             MakeSemSegCommand.class,
+            MakePseudolabelsCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {

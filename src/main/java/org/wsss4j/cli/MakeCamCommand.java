@@ -3,15 +3,13 @@ package org.wsss4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.wsss4j.cam.AdvCam;
-import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.cam.AttributionMethod;
 import org.wsss4j.cam.CamGenerator;
-import org.wsss4j.cam.MultiScaleCam;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.TrainedClassifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "make-cam", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -43,36 +41,8 @@ public final class MakeCamCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder of <id>.npz maps.")
     Path out;
 
-    @Option(names = "--method", defaultValue = "cam", description = "cam or advcam.")
-    String method;
-
-    @Option(names = "--scales", defaultValue = "1.0,0.5,1.5,2.0", split = ",", description = "Image scales of cam.")
-    List<Double> scales;
-
-    @Option(names = "--adv-iter", defaultValue = "27", description = "AdvCAM: T, maps accumulated per scale.")
-    int advIter;
-
-    @Option(names = "--adv-step", defaultValue = "0.08", description = "AdvCAM: xi, the largest change of any input value per step.")
-    double advStep;
-
-    @Option(names = "--adv-lambda", defaultValue = "7", description = "AdvCAM: lambda, weight of the restricting regulariser.")
-    double advLambda;
-
-    @Option(names = "--adv-tau", defaultValue = "0.5", description = "AdvCAM: tau, the mask threshold on the normalised map.")
-    double advTau;
-
-    @Option(names = "--adv-scales", defaultValue = "0.5,1.0,1.5,2.0", split = ",",
-            description = "AdvCAM: image scales in processing order (scale 0.5 climbs T/2 steps when T > 10).")
-    List<Double> advScales;
-
-    @Option(names = "--adv-variant", defaultValue = "reference",
-            description = "reference (the code: rho-scaled Grad-CAM maps, scores = GAP of ReLU'd maps) or paper"
-                    + " (plain CAM maps, trained logits).")
-    String advVariant;
-
-    @Option(names = "--adv-class-batch", defaultValue = "0",
-            description = "AdvCAM: classes climbed together in one batch (0 = all present classes; lower it to save memory).")
-    int advClassBatch;
+    @Mixin
+    MapMethodOptions maps;
 
     @Option(names = "--shard", defaultValue = "0/1", description = "i/n: process every n-th image from the i-th.")
     String shard;
@@ -82,13 +52,9 @@ public final class MakeCamCommand implements Callable<Integer> {
         VocDataset data = VocDataset.open(vocRoot);
         List<String> ids = CliLists.ids(data, list);
         CamGenerator.Shard sh = CamGenerator.Shard.parse(shard);
-        if (!"cam".equals(method) && !"advcam".equals(method)) {
-            throw new org.wsss4j.BadInputException("--method " + method + ": use cam or advcam");
-        }
+        maps.checkedMethod();
         CamNetwork net = TrainedClassifier.open(weights, arch, width);
-        AttributionMethod m = "cam".equals(method) ? new MultiScaleCam(net, scales)
-                : new AdvCam(net, new AdvCamParams(advIter, advStep, advLambda, advTau, advScales,
-                        AdvCamParams.Variant.parse(advVariant), advClassBatch));
+        AttributionMethod m = maps.build(net);
         CamGenerator.run(m, data, ids, out, sh);
         return 0;
     }

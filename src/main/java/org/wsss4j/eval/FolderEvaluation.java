@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.wsss4j.BadInputException;
+import org.wsss4j.data.VocDataset;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.LabelMap;
 
@@ -79,6 +80,28 @@ public final class FolderEvaluation {
         return SegmentationScore.of(m, ids.size());
     }
 
+
+    /**
+     * Scores {@code <predDir>/<id>.png} against the dataset's SegmentationClass masks of {@code ids}
+     * (the pipeline's mask and +CRF evaluation, spec 7 eval_sem_seg).
+     */
+    public static SegmentationScore evaluate(Path predDir, VocDataset data, List<String> ids) {
+        ConfusionMatrix m = new ConfusionMatrix();
+        for (String id : ids) {
+            Path predFile = predDir.resolve(id + ".png");
+            if (!Files.isRegularFile(predFile)) {
+                throw new BadInputException(predFile + ": prediction missing for listed id " + id
+                        + "; run the step that makes it again");
+            }
+            LabelMap pred = ImageFiles.readLabels(predFile);
+            try {
+                m.add(data.readMask(id), pred);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(predFile + " vs " + data.maskPath(id) + ": " + e.getMessage());
+            }
+        }
+        return SegmentationScore.of(m, ids.size());
+    }
     private static void requireDir(Path dir, String option) {
         if (!Files.isDirectory(dir)) {
             throw new BadInputException(option + " " + dir + ": folder not found");

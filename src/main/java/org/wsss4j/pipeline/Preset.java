@@ -6,6 +6,8 @@ import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.nn.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.refine.IrnAugmentation;
+import org.wsss4j.refine.IrnTrainer;
 
 /**
  * The settings of a whole reproduction run. {@link #voc()} is the reference's (spec 1-4);
@@ -21,15 +23,21 @@ import org.wsss4j.nn.ResNetSpec;
  * @param evalImages     how many of its images (0 = all)
  * @param advcam         AdvCAM settings (the reference's in both presets)
  * @param sensitivityImages images of the eval split used by the AdvCAM sensitivity grid
+ * @param labelList      the list pseudo-labels are made for (the reference: train_aug); null = the
+ *                       eval images themselves
+ * @param camLabels      make-pseudolabels settings of the CAM row (IRN's)
+ * @param advcamLabels   make-pseudolabels settings of the AdvCAM row (AdvCAM's)
  */
 public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Options training,
                      List<Double> camScales, double[] seedThresholds, String evalList, int evalImages,
-                     AdvCamParams advcam, int sensitivityImages) {
+                     AdvCamParams advcam, int sensitivityImages, String labelList,
+                     PseudoLabelSettings camLabels, PseudoLabelSettings advcamLabels) {
 
     /** The reference's settings on PASCAL VOC 2012. */
     public static Preset voc() {
         return new Preset("voc2012", ResNetSpec.camBackbone("resnet50", 1.0), ClassifierTrainer.Options.reference(),
-                List.of(1.0, 0.5, 1.5, 2.0), new double[] {0.15, 0.34, 0.01}, "train", 0, AdvCamParams.reference(), 100);
+                List.of(1.0, 0.5, 1.5, 2.0), new double[] {0.15, 0.34, 0.01}, "train", 0, AdvCamParams.reference(), 100,
+                "train_aug", PseudoLabelSettings.irn(), PseudoLabelSettings.advcam());
     }
 
     /**
@@ -45,10 +53,32 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
         ClassifierTrainer.Options o = ClassifierTrainer.Options.reference().withEpochs(SHAPES_EPOCHS).withMomentum(0.9)
                 .withAugmentation(ClassifierAugmentation.scaledTo(imageSize)).withCalibrateBatchNorm(true);
         return new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.25), o, List.of(1.0, 0.5, 1.5, 2.0),
-                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference(), 16);
+                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference(), 16, null,
+                shapesLabels(PseudoLabelSettings.irn(), imageSize), shapesLabels(PseudoLabelSettings.advcam(), imageSize));
+    }
+
+    /**
+     * make-pseudolabels on the synthetic preset. Differences from the reference, and why: the
+     * pseudo-labels are made for the {@value #SHAPES_EVAL_IMAGES} scored images themselves (the
+     * reference makes them for train_aug and scores train; AdvCAM's maps of all 320 train_aug
+     * images would take most of an hour here), so IRN trains on those images' IR labels; IRN's
+     * crop and pad size are the image size; batch {@value #SHAPES_IRN_BATCH}, {@value #SHAPES_IRN_EPOCHS}
+     * epochs and momentum 0.9 (with 40 images, the reference's batch 32 and 3 epochs would be 3
+     * steps; the branches start from random weights and, like the classifier, need ordinary
+     * momentum to learn in about a hundred steps); the seed sweep is the preset's wider one.
+     */
+    static PseudoLabelSettings shapesLabels(PseudoLabelSettings reference, int imageSize) {
+        IrnTrainer.Options r = reference.irnTraining();
+        IrnTrainer.Options o = new IrnTrainer.Options(SHAPES_IRN_EPOCHS, SHAPES_IRN_BATCH, SHAPES_IRN_BATCH, r.edgeLr(),
+                r.displacementLr(), r.weightDecay(), 0.9, r.power(),
+                new IrnAugmentation(r.augmentation().scaleMin(), r.augmentation().scaleMax(), imageSize), r.radius(),
+                r.seed(), r.workers(), r.checkpointMinutes());
+        return reference.withSeedThresholds(SHAPES_THRESHOLDS).withIrnTraining(o).withPadSize(imageSize);
     }
 
     public static final int SHAPES_EPOCHS = 30;
+    static final int SHAPES_IRN_EPOCHS = 20;
+    static final int SHAPES_IRN_BATCH = 8;
 
     /**
      * The synthetic preset's seed-threshold sweep, 0.10 .. 0.70: wider than the reference's
@@ -66,13 +96,23 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
 
     public Preset withTraining(ClassifierTrainer.Options t) {
         return new Preset(dataset, backbone, t, camScales, seedThresholds, evalList, evalImages, advcam,
-                sensitivityImages);
+                sensitivityImages, labelList, camLabels, advcamLabels);
     }
 
     public Map<String, Object> describe() {
-        return Map.of("dataset", dataset, "backbone", backbone.describe(), "training", training.asMap(),
-                "cam_scales", camScales, "seed_thresholds", List.of(seedThresholds[0], seedThresholds[1], seedThresholds[2]),
-                "eval_list", evalList, "eval_images", evalImages, "advcam", advcam,
-                "sensitivity_images", sensitivityImages);
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("dataset", dataset);
+        m.put("backbone", backbone.describe());
+        m.put("training", training.asMap());
+        m.put("cam_scales", camScales);
+        m.put("seed_thresholds", List.of(seedThresholds[0], seedThresholds[1], seedThresholds[2]));
+        m.put("eval_list", evalList);
+        m.put("eval_images", evalImages);
+        m.put("advcam", advcam);
+        m.put("sensitivity_images", sensitivityImages);
+        m.put("label_list", labelList == null ? "the eval images" : labelList);
+        m.put("cam_labels", camLabels.asMap());
+        m.put("advcam_labels", advcamLabels.asMap());
+        return m;
     }
 }

@@ -29,7 +29,8 @@ import org.wsss4j.nn.ClassifierTrainer;
 
 /**
  * The paper's tables, reproduced end to end in one run folder: dataset (the synthetic one unless
- * a VOC root is given), classifier, attribution maps, seed evaluation. Every stage writes into its
+ * a VOC root is given), classifier, then make-pseudolabels ({@link PseudoLabelPipeline}) for CAM
+ * and AdvCAM (Table 1: Seed, +CRF, Mask), the AdvCAM control and the overlays. Every stage writes into its
  * own sub-folder and is skipped when its output is complete, so a second run with the same folder
  * reuses finished stages and a killed run resumes.
  */
@@ -49,9 +50,20 @@ public final class Reproduction {
     private final Preset preset;
     private final PrintStream log;
     private final boolean sensitivity;
+    private final Path irnPretrained;
 
     /** @param sensitivity also run the AdvCAM sensitivity grid on a subset */
     public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, PrintStream log) {
+        this(out, vocRoot, preset, sensitivity, null, log);
+    }
+
+    /**
+     * @param sensitivity   also run the AdvCAM sensitivity grid on a subset
+     * @param irnPretrained ImageNet weights of IRN's backbone (the reference's); null = the classifier's backbone
+     */
+    public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, Path irnPretrained,
+                        PrintStream log) {
+        this.irnPretrained = irnPretrained;
         this.out = out;
         this.vocRoot = vocRoot;
         this.preset = preset;
@@ -72,21 +84,29 @@ public final class Reproduction {
         if (preset.evalImages() > 0 && evalIds.size() > preset.evalImages()) {
             evalIds = evalIds.subList(0, preset.evalImages());
         }
-        Path camDir = out.resolve("cam");
-        log.println("reproduce: CAM maps of " + evalIds.size() + " '" + preset.evalList() + "' images -> " + camDir);
-        CamGenerator.run(new MultiScaleCam(net, preset.camScales()), data, evalIds, camDir, CamGenerator.Shard.ALL);
-        rows.add(seedRow("1", "CAM", camDir, data, evalIds, Map.of("scales", preset.camScales())));
+        List<String> labelIds = preset.labelList() == null ? evalIds : data.ids(preset.labelList());
+        String labelList = preset.labelList() == null ? preset.evalList() : preset.labelList();
+        PseudoLabelPipeline.Backbone irnBackbone = new PseudoLabelPipeline.Backbone(
+                irnPretrained != null ? irnPretrained : classifier, preset.backbone());
+        log.println("reproduce: CAM pseudo-labels of " + labelIds.size() + " '" + labelList + "' images, scored on "
+                + evalIds.size() + " '" + preset.evalList() + "' images -> " + out.resolve("cam"));
+        PseudoLabelPipeline.Result cam = new PseudoLabelPipeline(data, preset.camLabels(), out.resolve("cam"), log)
+                .run(new MultiScaleCam(net, preset.camScales()), labelIds, labelList, evalIds, irnBackbone);
+        rows.add(pipelineRow("CAM", cam, Map.of("scales", preset.camScales())));
         Json.write(out.resolve("results.json"), rows);
 
         AdvCamParams adv = preset.advcam();
-        rows.add(attribution("AdvCAM", new AdvCam(net, adv), out.resolve("advcam"), data, evalIds, "1"));
+        log.println("reproduce: AdvCAM pseudo-labels -> " + out.resolve("advcam"));
+        PseudoLabelPipeline.Result advcam = new PseudoLabelPipeline(data, preset.advcamLabels(), out.resolve("advcam"),
+                log).run(new AdvCam(net, adv), labelIds, labelList, evalIds, irnBackbone);
+        rows.add(pipelineRow("AdvCAM", advcam, advcamParams(adv)));
         Json.write(out.resolve("results.json"), rows);
         AdvCamParams still = new AdvCamParams(adv.steps(), 0.0, adv.lambda(), adv.tau(), adv.scales(), adv.variant(),
                 adv.classBatch());
         rows.add(attribution("advcam-control", new AdvCam(net, still, "advcam-control"), out.resolve("advcam-control"),
                 data, evalIds, "1"));
         Json.write(out.resolve("results.json"), rows);
-        overlays(data, evalIds, camDir, out.resolve("advcam"));
+        overlays(data, evalIds, out.resolve("cam/maps"), out.resolve("advcam/maps"));
 
         if (!sensitivity) {
             return rows;
@@ -96,7 +116,7 @@ public final class Reproduction {
             String name = String.format(Locale.ROOT, "lambda%s-tau%s-xi%s-T%d", num(p.lambda()), num(p.tau()),
                     num(p.stepSize()), p.steps());
             // the reference setting's maps of the subset were made above already
-            Path dir = p.equals(adv) ? out.resolve("advcam") : out.resolve("sensitivity/" + name);
+            Path dir = p.equals(adv) ? out.resolve("advcam/maps") : out.resolve("sensitivity/" + name);
             rows.add(attribution("AdvCAM " + name, new AdvCam(net, p), dir, data, subset, "sensitivity"));
             Json.write(out.resolve("results.json"), rows);
         }
@@ -123,7 +143,10 @@ public final class Reproduction {
     private Row attribution(String method, AdvCam m, Path dir, VocDataset data, List<String> ids, String table) {
         log.println("reproduce: " + method + " maps of " + ids.size() + " images -> " + dir);
         CamGenerator.run(m, data, ids, dir, CamGenerator.Shard.ALL);
-        AdvCamParams p = m.params();
+        return seedRow(table, method, dir, data, ids, advcamParams(m.params()));
+    }
+
+    private static Map<String, Object> advcamParams(AdvCamParams p) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("T", p.steps());
         params.put("xi", p.stepSize());
@@ -131,7 +154,15 @@ public final class Reproduction {
         params.put("tau", p.tau());
         params.put("scales", p.scales());
         params.put("variant", p.variant().name().toLowerCase(Locale.ROOT));
-        return seedRow(table, method, dir, data, ids, params);
+        return params;
+    }
+
+    /** A Table 1 row from make-pseudolabels: Seed, +CRF, Mask. */
+    private Row pipelineRow(String method, PseudoLabelPipeline.Result r, Map<String, Object> params) {
+        Map<String, Object> p = new LinkedHashMap<>(params);
+        p.put("images", r.evalImages());
+        p.put("label_images", r.images());
+        return new Row("1", method, round1(r.seed()), round1(r.crf()), round1(r.mask()), r.threshold(), preset.dataset(), p);
     }
 
     private Row seedRow(String table, String method, Path dir, VocDataset data, List<String> ids, Map<String, Object> params) {

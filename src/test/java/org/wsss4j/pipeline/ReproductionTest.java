@@ -20,11 +20,22 @@ import org.wsss4j.data.synth.ShapesDataset;
 import org.wsss4j.io.Json;
 import org.wsss4j.nn.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.refine.IrnAugmentation;
+import org.wsss4j.refine.IrnTrainer;
 
 /** The main job end to end on a tiny dataset and network: every stage's files, the rows, reuse. */
 class ReproductionTest {
     @TempDir
     Path dir;
+
+    /** One IRN epoch at batch 4; crop 96 so that radius-10 pairs fit the x0.25 label map. */
+    private static PseudoLabelSettings tinyLabels(PseudoLabelSettings reference) {
+        IrnTrainer.Options r = reference.irnTraining();
+        IrnTrainer.Options o = new IrnTrainer.Options(1, 4, 4, r.edgeLr(), r.displacementLr(), r.weightDecay(), 0.9,
+                r.power(), new IrnAugmentation(0.5, 1.5, 96), r.radius(), 0, 2, 10);
+        return reference.withSeedThresholds(new double[] {0.1, 0.7, 0.05}).withIrnTraining(o).withPadSize(64)
+                .withThreads(2);
+    }
 
     @Test
     void runsEveryStageWritesTheRowsAndReusesFinishedStages() throws Exception {
@@ -36,7 +47,8 @@ class ReproductionTest {
                 t.power(), t.augmentation(), t.freeze(), 0, 2, 10, true);
         Preset preset = new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.125), t, List.of(1.0, 0.5),
                 new double[] {0.1, 0.7, 0.05}, "train", 4,
-                new AdvCamParams(3, 0.08, 7, 0.5, List.of(0.5, 1.0), AdvCamParams.Variant.REFERENCE, 0), 2);
+                new AdvCamParams(3, 0.08, 7, 0.5, List.of(0.5, 1.0), AdvCamParams.Variant.REFERENCE, 0), 2, null,
+                tinyLabels(PseudoLabelSettings.irn()), tinyLabels(PseudoLabelSettings.advcam()));
         Path out = dir.resolve("run");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         List<Reproduction.Row> rows = new Reproduction(out, data, preset, false, quiet).run();
@@ -45,6 +57,9 @@ class ReproductionTest {
         for (Reproduction.Row r : rows) {
             assertNotNull(r.seed(), r.method());
             assertTrue(r.seed() > 0 && r.seed() <= 100, r.method() + " " + r.seed());
+            // the pipeline rows have +CRF and Mask, the control has seeds only
+            assertEquals(!r.method().equals("advcam-control"), r.crf() != null, r.method());
+            assertEquals(!r.method().equals("advcam-control"), r.mask() != null, r.method());
             assertEquals(4, r.params().get("images"));
         }
         for (String stage : List.of("classifier/classifier.npz", "classifier/classifier.npz.json", "run.json")) {
@@ -52,8 +67,9 @@ class ReproductionTest {
         }
         List<String> ids = org.wsss4j.data.VocDataset.readList(data.resolve("ImageSets/Segmentation/train.txt"));
         for (String id : ids.subList(0, 4)) {
-            for (String stage : List.of("cam", "advcam", "advcam-control")) {
-                assertTrue(Files.isRegularFile(out.resolve(stage + "/" + id + ".npz")), stage + " " + id);
+            for (String stage : List.of("cam/maps", "advcam/maps", "advcam-control", "cam/sem-seg", "advcam/ir-labels")) {
+                String ext = stage.contains("sem-seg") || stage.contains("ir-labels") ? ".png" : ".npz";
+                assertTrue(Files.isRegularFile(out.resolve(stage + "/" + id + ext)), stage + " " + id);
             }
             assertTrue(Files.isRegularFile(out.resolve("overlays/" + id + ".png")), "overlay " + id);
         }
@@ -64,10 +80,12 @@ class ReproductionTest {
 
         // a second run reuses the classifier and the maps and gives the same rows
         FileTime trained = Files.getLastModifiedTime(out.resolve("classifier/classifier.npz"));
-        FileTime advMap = Files.getLastModifiedTime(out.resolve("advcam/" + ids.get(0) + ".npz"));
+        FileTime advMap = Files.getLastModifiedTime(out.resolve("advcam/maps/" + ids.get(0) + ".npz"));
+        FileTime irn = Files.getLastModifiedTime(out.resolve("advcam/irn/irn.npz"));
         List<Reproduction.Row> again = new Reproduction(out, data, preset, false, quiet).run();
         assertEquals(trained, Files.getLastModifiedTime(out.resolve("classifier/classifier.npz")));
-        assertEquals(advMap, Files.getLastModifiedTime(out.resolve("advcam/" + ids.get(0) + ".npz")));
+        assertEquals(advMap, Files.getLastModifiedTime(out.resolve("advcam/maps/" + ids.get(0) + ".npz")));
+        assertEquals(irn, Files.getLastModifiedTime(out.resolve("advcam/irn/irn.npz")));
         assertEquals(rows, again);
         assertTrue(Reproduction.table1(rows).contains("AdvCAM"));
     }

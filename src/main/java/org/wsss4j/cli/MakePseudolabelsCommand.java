@@ -1,0 +1,135 @@
+package org.wsss4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.wsss4j.BadInputException;
+import org.wsss4j.data.VocDataset;
+import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.nn.PolySgd;
+import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.nn.TrainedClassifier;
+import org.wsss4j.pipeline.PseudoLabelPipeline;
+import org.wsss4j.pipeline.PseudoLabelSettings;
+import org.wsss4j.refine.IrnAugmentation;
+import org.wsss4j.refine.IrnTrainer;
+import org.wsss4j.refine.RandomWalkParams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "make-pseudolabels", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Pixel-level pseudo-labels from a trained classifier in one call (AdvCAM's"
+                + " get_mask_quality): attribution maps of --list (maps/), seed evaluation on --eval-list"
+                + " (seeds.json), the seeds at their best threshold after a dense CRF (seed-crf/), IR labels"
+                + " (ir-labels/), IRN training (irn/), random walk (sem-seg/, the pseudo-labels), and the Table 1"
+                + " row Seed / +CRF / Mask in result.json. Each step's output is kept, so a second call after a"
+                + " kill redoes only what is missing. Defaults are AdvCAM's; with --method cam the IR-label"
+                + " thresholds and CAM power default to IRN's (0.30 / 0.05, power 1). The steps are also"
+                + " commands of their own: make-cam, eval-seeds, make-ir-labels, train-irn, make-sem-seg.")
+public final class MakePseudolabelsCommand implements Callable<Integer> {
+
+    @Option(names = "--voc-root", required = true, description = "VOC 2012 layout folder.")
+    Path vocRoot;
+
+    @Option(names = "--list", defaultValue = "train_aug", description = "Images to make pseudo-labels for (split name or list file).")
+    String list;
+
+    @Option(names = "--eval-list", defaultValue = "train",
+            description = "Images with ground truth to score seeds and masks on; must lie within --list.")
+    String evalList;
+
+    @Option(names = "--weights", required = true, description = "Classifier: wsss4j checkpoint or IRN/AdvCAM state_dict .npz.")
+    Path weights;
+
+    @Option(names = "--arch", defaultValue = "resnet50", description = "Architecture of a state_dict .npz (checkpoints name their own).")
+    String arch;
+
+    @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of a state_dict .npz.")
+    double width;
+
+    @Option(names = "--out", required = true, description = "Run folder.")
+    Path out;
+
+    @Mixin
+    MapMethodOptions maps;
+
+    @Option(names = "--seed-thresholds", defaultValue = "0.15,0.34,0.01", split = ",",
+            description = "FROM,TO,STEP of the seed background-threshold sweep.")
+    double[] seedThresholds;
+
+    @Option(names = "--fg-thres", description = "IR labels: confident-foreground threshold (AdvCAM 0.35, IRN 0.30).")
+    Float fgThres;
+
+    @Option(names = "--bg-thres", description = "IR labels: confident-background threshold (AdvCAM 0.15, IRN 0.05).")
+    Float bgThres;
+
+    @Option(names = "--irn-pretrained",
+            description = "ImageNet ResNet state_dict .npz for IRN's backbone (the reference's choice); default: the classifier's backbone.")
+    Path irnPretrained;
+
+    @Option(names = "--irn-epochs", defaultValue = "3") int irnEpochs;
+    @Option(names = "--irn-batch-size", defaultValue = "32") int irnBatchSize;
+    @Option(names = "--irn-micro-batch", defaultValue = "1",
+            description = "IRN images per forward/backward pass (memory only; gradients are summed to the batch's).")
+    int irnMicroBatch;
+    @Option(names = "--irn-momentum", defaultValue = "1e-4", description = "IRN SGD momentum (1e-4: the reference's quirk).")
+    double irnMomentum;
+    @Option(names = "--irn-crop", defaultValue = "512", description = "IRN training crop (a multiple of 4).")
+    int irnCrop;
+    @Option(names = "--pad-size", defaultValue = "512", description = "IRN inference pad size (at least the largest image side).")
+    int padSize;
+
+    @Option(names = "--beta", defaultValue = "10", description = "Random walk: affinity exponent.")
+    double beta;
+    @Option(names = "--exp-times", defaultValue = "8", description = "Random walk: 2^exp-times steps.")
+    int expTimes;
+    @Option(names = "--cam-power", description = "Random walk: CAM exponent (AdvCAM 1.5, IRN 1).")
+    Double camPower;
+    @Option(names = "--sem-seg-bg-thres", defaultValue = "0.25", description = "Random walk: background score.")
+    float semSegBgThres;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seeds IRN's initialisation, batch order and augmentation.")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Images processed at once by the CRF steps (0 = one per core).")
+    int threads;
+
+    @Override
+    public Integer call() {
+        String method = maps.checkedMethod();
+        PseudoLabelSettings settings;
+        try {
+            settings = settings(method);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("make-pseudolabels: " + e.getMessage());
+        }
+        VocDataset data = VocDataset.open(vocRoot);
+        List<String> ids = CliLists.ids(data, list);
+        List<String> evalIds = CliLists.ids(data, evalList);
+        CamNetwork net = TrainedClassifier.open(weights, arch, width);
+        PseudoLabelPipeline.Backbone backbone = irnPretrained != null
+                ? new PseudoLabelPipeline.Backbone(irnPretrained, ResNetSpec.camBackbone(arch, width))
+                : new PseudoLabelPipeline.Backbone(weights, ResNetSpec.camBackbone(arch, width));
+        PseudoLabelPipeline.Result r = new PseudoLabelPipeline(data, settings, out, System.err)
+                .run(maps.build(net), ids, list, evalIds, backbone);
+        System.out.println(r.row());
+        System.out.println("result: " + out.resolve("result.json"));
+        return 0;
+    }
+
+    private PseudoLabelSettings settings(String method) {
+        PseudoLabelSettings base = PseudoLabelSettings.forMethod(method);
+        IrnTrainer.Options ref = IrnTrainer.Options.reference();
+        IrnTrainer.Options irn = new IrnTrainer.Options(irnEpochs, irnBatchSize, irnMicroBatch, ref.edgeLr(),
+                ref.displacementLr(), ref.weightDecay(), irnMomentum, PolySgd.REFERENCE_POWER,
+                new IrnAugmentation(ref.augmentation().scaleMin(), ref.augmentation().scaleMax(), irnCrop), ref.radius(),
+                seed, ref.workers(), ref.checkpointMinutes());
+        RandomWalkParams walk = new RandomWalkParams(beta, expTimes, base.walk().radius(),
+                camPower != null ? camPower : base.walk().camPower(), semSegBgThres);
+        return base.withSeedThresholds(seedThresholds)
+                .withIrThresholds(fgThres != null ? fgThres : base.fgThreshold(), bgThres != null ? bgThres : base.bgThreshold())
+                .withIrnTraining(irn).withPadSize(padSize).withWalk(walk)
+                .withThreads(threads > 0 ? threads : base.threads());
+    }
+}

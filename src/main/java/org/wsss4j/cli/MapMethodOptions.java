@@ -1,0 +1,61 @@
+package org.wsss4j.cli;
+
+import java.util.List;
+import org.wsss4j.BadInputException;
+import org.wsss4j.cam.AdvCam;
+import org.wsss4j.cam.AdvCamParams;
+import org.wsss4j.cam.AttributionMethod;
+import org.wsss4j.cam.MultiScaleCam;
+import org.wsss4j.nn.CamNetwork;
+import picocli.CommandLine.Option;
+
+/** The attribution-map options shared by make-cam and make-pseudolabels: --method, --scales, --adv-*. */
+final class MapMethodOptions {
+
+    @Option(names = "--method", defaultValue = "cam", description = "cam or advcam.")
+    String method;
+
+    @Option(names = "--scales", defaultValue = "1.0,0.5,1.5,2.0", split = ",", description = "Image scales of cam.")
+    List<Double> scales;
+
+    @Option(names = "--adv-iter", defaultValue = "27", description = "AdvCAM: T, maps accumulated per scale.")
+    int advIter;
+
+    @Option(names = "--adv-step", defaultValue = "0.08", description = "AdvCAM: xi, the largest change of any input value per step.")
+    double advStep;
+
+    @Option(names = "--adv-lambda", defaultValue = "7", description = "AdvCAM: lambda, weight of the restricting regulariser.")
+    double advLambda;
+
+    @Option(names = "--adv-tau", defaultValue = "0.5", description = "AdvCAM: tau, the mask threshold on the normalised map.")
+    double advTau;
+
+    @Option(names = "--adv-scales", defaultValue = "0.5,1.0,1.5,2.0", split = ",",
+            description = "AdvCAM: image scales in processing order (scale 0.5 climbs T/2 steps when T > 10).")
+    List<Double> advScales;
+
+    @Option(names = "--adv-variant", defaultValue = "reference",
+            description = "reference (the code: rho-scaled Grad-CAM maps, scores = GAP of ReLU'd maps) or paper"
+                    + " (plain CAM maps, trained logits).")
+    String advVariant;
+
+    @Option(names = "--adv-class-batch", defaultValue = "0",
+            description = "AdvCAM: classes climbed together in one batch (0 = all present classes; lower it to save memory).")
+    int advClassBatch;
+
+    /** Fails with a one-line message on an unknown --method, before any work. */
+    String checkedMethod() {
+        if (!"cam".equals(method) && !"advcam".equals(method)) {
+            throw new BadInputException("--method " + method + ": use cam or advcam");
+        }
+        return method;
+    }
+
+    AttributionMethod build(CamNetwork net) {
+        if ("cam".equals(checkedMethod())) {
+            return new MultiScaleCam(net, scales);
+        }
+        return new AdvCam(net, new AdvCamParams(advIter, advStep, advLambda, advTau, advScales,
+                AdvCamParams.Variant.parse(advVariant), advClassBatch));
+    }
+}
