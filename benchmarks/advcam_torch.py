@@ -17,10 +17,13 @@ T_s steps (13 at 0.5, 27 otherwise), each:
 with N_+ the number of positive classifier weights of class c, lambda 7, tau 0.5, xi 0.08. As the
 reference does, the update is computed at every step, the last one included.
 
-Two variants of the gradient:
+Variants of the gradient (--variants, default wgrad,igrad):
   wgrad  parameters require grad and L.backward() is called, as in the reference code: the
          backward pass also computes every weight gradient.
   igrad  parameters frozen, torch.autograd.grad(L, x): the input gradient only.
+  hooks  wgrad plus the pass the reference makes for its hook-based Grad-CAM before the loss:
+         a full backward of sum_b GAP-sum ReLU(z_bc) (retaining the graph), whose result the
+         closed form rho_b ReLU(z_bc) makes unnecessary. The reference's own cost per step.
 
 A full climb takes minutes, so each scale climbs --steps m steps (at most its full count) and its
 time is extrapolated linearly from the time up to the end of step 1 and up to the end of step m:
@@ -71,7 +74,7 @@ def scaled_pair(img, scale):
     return torch.stack([x, x.flip(-1)])
 
 
-def climb(net, pair, c, npos, steps, wgrad, xi=0.08, lam=7.0, tau=0.5, marks=None):
+def climb(net, pair, c, npos, steps, variant, xi=0.08, lam=7.0, tau=0.5, marks=None):
     """Climbs class c from the pair for `steps` steps; returns the summed maps. `marks` (a list)
     receives time.perf_counter() at the end of each step."""
     x = pair.clone()
@@ -83,6 +86,10 @@ def climb(net, pair, c, npos, steps, wgrad, xi=0.08, lam=7.0, tau=0.5, marks=Non
         x.requires_grad_(True)
         z = net(x)
         zc = z[:, c]
+        if variant == "hooks":
+            F.relu(zc).sum().backward(retain_graph=True)
+            net.zero_grad(set_to_none=True)
+            x.grad = None
         p = (zc > 0).sum(dim=(1, 2)).float()
         rho = p / (p.sum() * npos + 1e-12)
         a = rho[:, None, None] * F.relu(zc)
@@ -96,7 +103,7 @@ def climb(net, pair, c, npos, steps, wgrad, xi=0.08, lam=7.0, tau=0.5, marks=Non
                 mask = (amap / amap.max() > tau).float()
             loss = l_cls - lam * (mask * (amap - a0).abs()).sum()
         maps = amap.detach().clone() if maps is None else maps + amap.detach()
-        if wgrad:
+        if variant != "igrad":
             loss.backward()
             g = x.grad
             net.zero_grad(set_to_none=True)
@@ -135,12 +142,13 @@ def main():
     name = f"advcam_{a.width}x{a.height}"
 
     for variant in a.variants.split(","):
-        wgrad = variant == "wgrad"
+        if variant not in ("wgrad", "igrad", "hooks"):
+            ap.error(f"--variants: unknown variant {variant} (use wgrad, igrad, hooks)")
         for q in net.parameters():
-            q.requires_grad_(wgrad)
+            q.requires_grad_(variant != "igrad")
         for s in SCALES:  # warm-up: one step at every input shape
             t = time.perf_counter()
-            climb(net, scaled_pair(img, s), a.cls, npos, 1, wgrad)
+            climb(net, scaled_pair(img, s), a.cls, npos, 1, variant)
             print(f"warmup name={name}_{variant} scale={s} s={time.perf_counter() - t:.2f}", flush=True)
         total, fulls = 0.0, []
         for s in SCALES:
@@ -148,7 +156,7 @@ def main():
             m = min(a.steps, full)
             marks = []
             start = time.perf_counter()
-            climb(net, scaled_pair(img, s), a.cls, npos, m, wgrad, marks=marks)
+            climb(net, scaled_pair(img, s), a.cls, npos, m, variant, marks=marks)
             t1, tm = marks[0] - start, marks[-1] - start
             est = extrapolate(t1, tm, m, full) if m < full else tm
             total += est
