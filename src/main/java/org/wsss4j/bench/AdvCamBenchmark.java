@@ -31,7 +31,8 @@ import org.wsss4j.nn.CamNetwork;
  * name=advcam_<W>x<H>_k<K> s_per_image=.. s_per_image_class=.. measured_steps=.. full_steps=..}.
  *
  * <p>Options: {@code --height 375 --width 500 --steps 3 --repeats 1 --warmup 1 --seed 0
- * --classes 0} ({@code --classes 0:0,7,14} times one class, then classes 0, 7, 14 climbing in
+ * --classes 0 --scales 0.5,1.0,1.5,2.0} ({@code --scales} times a subset, e.g. to look at
+ * the memory one scale needs; {@code --classes 0:0,7,14} times one class, then classes 0, 7, 14 climbing in
  * one batch as {@code AdvCam} batches them).
  */
 public final class AdvCamBenchmark {
@@ -39,6 +40,7 @@ public final class AdvCamBenchmark {
 
     public static void main(String[] args) {
         Map<String, String> opt = parse(args);
+        AdvCamParams reference = AdvCamParams.reference();
         int height = Integer.parseInt(opt.getOrDefault("height", "375"));
         int width = Integer.parseInt(opt.getOrDefault("width", "500"));
         int steps = Integer.parseInt(opt.getOrDefault("steps", "3"));
@@ -49,14 +51,17 @@ public final class AdvCamBenchmark {
         for (String set : opt.getOrDefault("classes", "0").split(":")) {
             classSets.add(Arrays.stream(set.split(",")).mapToInt(Integer::parseInt).toArray());
         }
+        List<Double> scales = reference.scales();
+        if (opt.containsKey("scales")) {
+            scales = Arrays.stream(opt.get("scales").split(",")).map(Double::valueOf).toList();
+        }
         if (steps < 2) throw new IllegalArgumentException("--steps must be at least 2, got " + steps);
 
-        AdvCamParams reference = AdvCamParams.reference();
         info("java_version", System.getProperty("java.version"));
         info("native_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "(default)"));
         info("nd4j_threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
         info("image", width + "x" + height);
-        info("scales", reference.scales().toString());
+        info("scales", scales.toString());
 
         long t0 = System.nanoTime();
         CamNetwork net = CamNetwork.resnet50Irn(seed);
@@ -70,7 +75,7 @@ public final class AdvCamBenchmark {
             int k = classes.length;
             double total = 0;
             StringBuilder fullSteps = new StringBuilder();
-            for (double scale : reference.scales()) {
+            for (double scale : scales) {
                 int full = reference.stepsAt(scale);
                 int m = StepExtrapolation.measuredSteps(steps, full);
                 AdvCam one = climbOf(net, scale, 1);
