@@ -4,8 +4,14 @@
 #   <name> java_ms=<median> torch_ms=<median> ratio=<java/torch>
 # and, when --verbose, the raw lines of both harnesses (setup, warm-up, min/max, CPU time).
 #
-# Usage: benchmarks/run.sh [--quick] [--verbose] [--size N]
+# Usage: benchmarks/run.sh [--quick] [--verbose] [--size N] [--advcam | --advcam-only]
+#                         [--adv-steps M] [--adv-classes K]
 #   --quick    fewer warm-up steps and repeats (whole run well under 5 minutes on a quiet machine)
+#   --advcam   also time AdvCAM on a 500x375 image (seconds per image per class; several minutes):
+#                advcam_500x375 java_s_per_image_class=.. torch_s_per_image_class=.. ratio=.. (..)
+#   --advcam-only  only the AdvCAM measurement
+#   --adv-steps M  steps climbed per scale when timing AdvCAM (default 3; 27 = no extrapolation)
+#   --adv-classes K  also time K classes climbing in one batch on the Java side (default 0 = off)
 #
 # Environment (all optional):
 #   WSSS4J_NATIVE    force a native build: onednn-avx512 | onednn-avx2 | onednn (default: by CPU flags,
@@ -19,14 +25,19 @@ set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 
-quick=0 verbose=0 size=448
+quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --verbose) verbose=1 ;;
     --size) size="$2"; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run.sh: unknown option $1 (use --quick, --verbose, --size N)" >&2; exit 2 ;;
+    --advcam) advcam=1 ;;
+    --advcam-only) advcam=1 resnet=0 ;;
+    --adv-steps) adv_steps="$2"; shift ;;
+    --adv-classes) adv_classes="$2"; shift ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (use --quick, --verbose, --size N, --advcam, --advcam-only," \
+         "--adv-steps M, --adv-classes K)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -73,44 +84,87 @@ fi
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+python="${PYTHON:-/usr/bin/python3}"
+have_torch=0
+if "$python" -c 'import torch' 2>/dev/null; then have_torch=1; else echo "run.sh: no torch in $python; PyTorch side skipped" >&2; fi
+
+run_java() { # main-class output-file args...
+  local cls="$1" file="$2"; shift 2
+  java "-Xmx${WSSS4J_HEAP:-4g}" \
+    "-Dorg.bytedeco.javacpp.maxbytes=${WSSS4J_MAXBYTES:-6G}" \
+    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${WSSS4J_MAXPHYS:-12G}" \
+    "-Dorg.bytedeco.javacpp.platform.extension=-$native" \
+    ${BENCH_JAVA_OPTS:-} \
+    -cp "$jar:$root/target/lib/*" "$cls" "$@" >"$file" 2>"$file.err" || {
+      cat "$file.err" >&2; echo "run.sh: the Java harness $cls failed" >&2; exit 1; }
+}
+run_torch() { # script output-file args...
+  local script="$1" file="$2"; shift 2
+  : >"$file"
+  [ "$have_torch" = 1 ] || return 0
+  "$python" "$bench/$script" "$@" --threads "$threads" >"$file" 2>"$file.err" || {
+    cat "$file.err" >&2; echo "run.sh: the PyTorch script $script failed" >&2; : >"$file"; }
+}
+ratio_of() { # java torch -> ratio or NA
+  if [ "$1" != NA ] && [ "$2" != NA ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo NA; fi
+}
 
 echo "run.sh: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-java "-Xmx${WSSS4J_HEAP:-4g}" \
-  "-Dorg.bytedeco.javacpp.maxbytes=${WSSS4J_MAXBYTES:-6G}" \
-  "-Dorg.bytedeco.javacpp.maxphysicalbytes=${WSSS4J_MAXPHYS:-12G}" \
-  "-Dorg.bytedeco.javacpp.platform.extension=-$native" \
-  ${BENCH_JAVA_OPTS:-} \
-  -cp "$jar:$root/target/lib/*" org.wsss4j.bench.ResNetBenchmark \
-  --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats" >"$out/java.txt" 2>"$out/java.err" || {
-    cat "$out/java.err" >&2; echo "run.sh: the Java harness failed" >&2; exit 1; }
-
-python="${PYTHON:-/usr/bin/python3}"
-if "$python" -c 'import torch' 2>/dev/null; then
-  "$python" "$bench/resnet50_torch.py" --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats" \
-    --threads "$threads" >"$out/torch.txt" 2>"$out/torch.err" || {
-      cat "$out/torch.err" >&2; echo "run.sh: the PyTorch script failed" >&2; : >"$out/torch.txt"; }
-else
-  echo "run.sh: no torch in $python; PyTorch side skipped" >&2
-  : >"$out/torch.txt"
+if [ "$resnet" = 1 ]; then
+  run_java org.wsss4j.bench.ResNetBenchmark "$out/java.txt" \
+    --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats"
+  run_torch resnet50_torch.py "$out/torch.txt" --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats"
+fi
+if [ "$advcam" = 1 ]; then
+  # One present class (class 0), so the time is per image per class; with --adv-classes K also
+  # classes 0..K-1 climbing in one batch, as AdvCam batches the present classes of an image.
+  classes=0
+  if [ "$adv_classes" -gt 1 ]; then classes="0:$(seq -s, 0 $((adv_classes - 1)))"; fi
+  run_java org.wsss4j.bench.AdvCamBenchmark "$out/java_adv.txt" --height 375 --width 500 \
+    --steps "$adv_steps" --classes "$classes"
+  run_torch advcam_torch.py "$out/torch_adv.txt" --height 375 --width 500 --steps "$adv_steps"
 fi
 echo "run.sh: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 if [ "$verbose" = 1 ]; then
   # (SameDiff prints one "Added differentiated op" line per op when it builds the gradient graph.)
-  grep -v '^Added differentiated op' "$out/java.txt" | sed 's/^/java  /'; sed 's/^/torch /' "$out/torch.txt"
+  for f in java java_adv; do
+    [ -f "$out/$f.txt" ] && grep -v '^Added differentiated op' "$out/$f.txt" | sed 's/^/java  /'
+  done
+  for f in torch torch_adv; do [ -f "$out/$f.txt" ] && sed 's/^/torch /' "$out/$f.txt"; done
 fi
 
-median_of() { # file name -> median_ms or empty
-  sed -n "s/^result name=$2 median_ms=\([0-9.]*\).*/\1/p" "$1"
+field_of() { # file result-name field -> value or NA
+  local v
+  v="$(sed -n "s/^result name=$2 .*$3=\([0-9.]*\).*/\1/p" "$1" 2>/dev/null)"
+  echo "${v:-NA}"
 }
-for name in "resnet50_fwd_$size" "resnet50_igrad_$size"; do
-  j="$(median_of "$out/java.txt" "$name")"
-  t="$(median_of "$out/torch.txt" "$name")"
-  [ -n "$j" ] || j=NA
-  if [ -n "$t" ] && [ "$j" != NA ]; then
-    ratio="$(awk -v a="$j" -v b="$t" 'BEGIN { printf "%.2f", a / b }')"
-  else
-    t="${t:-NA}" ratio=NA
+if [ "$resnet" = 1 ]; then
+  for name in "resnet50_fwd_$size" "resnet50_igrad_$size"; do
+    j="$(field_of "$out/java.txt" "$name" median_ms)"
+    t="$(field_of "$out/torch.txt" "$name" median_ms)"
+    echo "$name java_ms=$j torch_ms=$t ratio=$(ratio_of "$j" "$t")"
+  done
+fi
+if [ "$advcam" = 1 ]; then
+  a=advcam_500x375
+  if [ "$adv_steps" -ge 27 ]; then how="timed in full, T=27 (13 at scale 0.5)"
+  else how="measured T=1 and T=$adv_steps per scale, extrapolated linearly to T=27 (13 at scale 0.5)"; fi
+  j="$(field_of "$out/java_adv.txt" "${a}_k1" s_per_image_class)"
+  for v in wgrad igrad; do
+    t="$(field_of "$out/torch_adv.txt" "${a}_$v" s_per_image_class)"
+    if [ "$v" = wgrad ]; then
+      name=$a what="PyTorch as the reference: L.backward() with trainable parameters, weight gradients too"
+    else
+      name=${a}_igrad what="PyTorch parameters frozen, input gradient only"
+    fi
+    echo "$name java_s_per_image_class=$j torch_s_per_image_class=$t ratio=$(ratio_of "$j" "$t") ($how; $what)"
+  done
+  if [ "$adv_classes" -gt 1 ]; then
+    j="$(field_of "$out/java_adv.txt" "${a}_k$adv_classes" s_per_image_class)"
+    t="$(field_of "$out/torch_adv.txt" "${a}_wgrad" s_per_image_class)"
+    echo "${a}_${adv_classes}classes java_s_per_image_class=$j torch_s_per_image_class=$t ratio=$(ratio_of "$j" "$t")" \
+      "($how; Java: $adv_classes classes climbing in one batch, time / $adv_classes;" \
+      "PyTorch: one class at a time as the reference, weight gradients too)"
   fi
-  echo "$name java_ms=$j torch_ms=$t ratio=$ratio"
-done
+fi
