@@ -31,7 +31,7 @@ import org.wsss4j.nn.CamNetwork;
  * name=advcam_<W>x<H>_k<K> s_per_image=.. s_per_image_class=.. measured_steps=.. full_steps=..}.
  *
  * <p>Options: {@code --height 375 --width 500 --steps 3 --repeats 1 --warmup 1 --seed 0
- * --classes 0 --scales 0.5,1.0,1.5,2.0} ({@code --scales} times a subset, e.g. to look at
+ * --classes 0 --scales 0.5,1.0,1.5,2.0 --arch resnet50 --arch-width 1.0 --strides 2,2,2,1} ({@code --scales} times a subset, e.g. to look at
  * the memory one scale needs; {@code --classes 0:0,7,14} times one class, then classes 0, 7, 14 climbing in
  * one batch as {@code AdvCam} batches them).
  */
@@ -64,7 +64,14 @@ public final class AdvCamBenchmark {
         info("scales", scales.toString());
 
         long t0 = System.nanoTime();
-        CamNetwork net = CamNetwork.resnet50Irn(seed);
+        // --arch resnet18 --arch-width 0.25 --strides 2,2,1,1 times the synthetic preset's network instead
+        org.wsss4j.nn.ResNetSpec spec = org.wsss4j.nn.ResNetSpec.camBackbone(opt.getOrDefault("arch", "resnet50"),
+                Double.parseDouble(opt.getOrDefault("arch-width", "1.0")));
+        if (opt.containsKey("strides")) {
+            spec = spec.withLayerStrides(Arrays.stream(opt.get("strides").split(",")).map(Integer::valueOf).toList());
+        }
+        info("network", spec.describe().toString());
+        CamNetwork net = CamNetwork.build(spec, CamNetwork.VOC_CLASSES, org.nd4j.linalg.api.buffer.DataType.FLOAT, seed);
         info("graph_build_s", secs(System.nanoTime() - t0));
         RgbImage image = randomImage(new Random(seed + 1), height, width);
         String name = "advcam_" + width + "x" + height;
