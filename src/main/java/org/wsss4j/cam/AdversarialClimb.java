@@ -70,7 +70,8 @@ public final class AdversarialClimb {
     AdversarialClimb(CamNetwork net, AdvCamParams params, boolean autodiff) {
         this.net = net;
         this.params = params;
-        this.autodiff = autodiff;
+        // a backbone without the hand-written input gradient (dilated convs) climbs by autodiff
+        this.autodiff = autodiff || !net.hasInputGradientPass();
         this.positiveWeights = positiveWeightCounts(net);
         buildLoss();
     }
@@ -145,7 +146,9 @@ public final class AdversarialClimb {
             dzc = dzc.mul(rho);
         }
         SDVariable dAd = sd.expandDims(dzc, 1).mul(onehot.reshape(-1, k, 1, 1));  // into class c [B, 20, h, w]
-        net.inputGradientVariable(dCls.add(dAd), INPUT_GRADIENT);
+        if (net.hasInputGradientPass()) {
+            net.inputGradientVariable(dCls.add(dAd), INPUT_GRADIENT);
+        }
     }
 
     /**

@@ -153,10 +153,21 @@ public final class CamNetwork {
      * @param upstream dL/dz, same shape as the cams of {@code x}
      */
     public CamsAndGradient camsAndInputGradient(INDArray x, INDArray upstream) {
+        if (!hasInputGradientPass()) {
+            return camsAndInputGradientByAutodiff(x, upstream); // e.g. a dilated backbone
+        }
         if (!sd.hasVariable(VJP_INPUT_GRADIENT)) {
             inputGradientVariable(sd.getVariable(CAMS_UPSTREAM), VJP_INPUT_GRADIENT);
         }
         return outputsWithInputGradient(vjpFeed(x, upstream), VJP_INPUT_GRADIENT);
+    }
+
+    /**
+     * Whether {@link #inputGradientVariable} works for this network: every layer between input
+     * and class maps has a hand-written input gradient (not so for dilated convolutions).
+     */
+    public boolean hasInputGradientPass() {
+        return InputGradientPass.unsupported(tape, input, cams).isEmpty();
     }
 
     /** As {@link #camsAndInputGradient(INDArray, INDArray)} through SameDiff's autodiff (the reference in tests). */
@@ -178,6 +189,8 @@ public final class CamNetwork {
      * {@code name}. Compute it with {@link #outputsWithInputGradient}: forward pass and gradient in
      * one {@code sd.output} call, without SameDiff's autodiff (which also computes the weight
      * gradients of every convolution). Call once per upstream; the ops stay in the graph.
+     *
+     * @throws IllegalStateException if not {@link #hasInputGradientPass()}
      */
     public SDVariable inputGradientVariable(SDVariable upstream, String name) {
         return InputGradientPass.build(sd, tape, input, cams, upstream, name);

@@ -1,18 +1,21 @@
 package org.wsss4j.nn;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.PadMode;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.enums.PadMode;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The input gradient of a network built by {@link GraphLayers}, emitted as ordinary forward ops
@@ -51,6 +54,10 @@ public final class InputGradientPass {
      */
     public static SDVariable build(SameDiff sd, List<TapeEntry> tape, SDVariable input, SDVariable output,
                                    SDVariable upstream, String name) {
+        Optional<String> unsupported = unsupported(tape, input, output);
+        if (unsupported.isPresent()) {
+            throw new IllegalStateException(unsupported.get());
+        }
         MaxPoolBackwardRegistration.ensure();
         Map<String, SDVariable> grads = new HashMap<>();
         grads.put(output.name(), upstream);
@@ -71,25 +78,55 @@ public final class InputGradientPass {
             } else if (entry instanceof TapeEntry.Add a) {
                 accumulate(grads, a.a(), g);
                 accumulate(grads, a.b(), g);
-            } else if (entry instanceof TapeEntry.Unsupported u) {
-                throw new IllegalStateException("the input-gradient pass does not support the " + u.what()
-                        + " producing '" + u.output().name() + "'; use autodiff");
             } else {
-                throw new IllegalStateException("unknown tape entry " + entry);
+                throw new IllegalStateException("unknown tape entry " + entry); // unsupported() let it through
             }
         }
-        SDVariable result = grads.remove(input.name());
-        if (!grads.isEmpty()) {
+        return grads.get(input.name()).rename(name);
+    }
+
+    /**
+     * Why {@link #build} cannot emit the input gradient of {@code output}, or empty if it can:
+     * walks the tape as build does, without emitting anything, so a caller can fall back to
+     * autodiff before touching the graph.
+     */
+    public static Optional<String> unsupported(List<TapeEntry> tape, SDVariable input, SDVariable output) {
+        Set<String> pending = new HashSet<>(Set.of(output.name()));
+        for (int i = tape.size() - 1; i >= 0; i--) {
+            TapeEntry entry = tape.get(i);
+            if (!pending.remove(entry.output().name())) {
+                continue; // not on a path to the output
+            }
+            if (entry instanceof TapeEntry.Unsupported u) {
+                return Optional.of("the input-gradient pass does not support the " + u.what() + " producing '"
+                        + u.output().name() + "'; use autodiff");
+            }
+            for (SDVariable in : inputs(entry)) {
+                pending.add(in.name());
+            }
+        }
+        boolean reached = pending.remove(input.name());
+        if (!pending.isEmpty()) {
             // A gradient reached a variable no recorded layer produced: an op added to the graph
             // outside GraphLayers lies between input and output, and its gradient would be lost.
-            throw new IllegalStateException("the input-gradient pass cannot go through the ops producing "
-                    + new TreeSet<>(grads.keySet()) + " (not recorded by GraphLayers); use autodiff");
+            return Optional.of("the input-gradient pass cannot go through the ops producing "
+                    + new TreeSet<>(pending) + " (not recorded by GraphLayers); use autodiff");
         }
-        if (result == null) {
-            throw new IllegalStateException("'" + output.name() + "' does not depend on '" + input.name()
+        if (!reached) {
+            return Optional.of("'" + output.name() + "' does not depend on '" + input.name()
                     + "' through the recorded layers");
         }
-        return result.rename(name);
+        return Optional.empty();
+    }
+
+    /** The variables a layer's input gradient flows to. */
+    private static List<SDVariable> inputs(TapeEntry entry) {
+        if (entry instanceof TapeEntry.Conv c) return List.of(c.input());
+        if (entry instanceof TapeEntry.Relu r) return List.of(r.input());
+        if (entry instanceof TapeEntry.MaxPool m) return List.of(m.input());
+        if (entry instanceof TapeEntry.ChannelAffine a) return List.of(a.input());
+        if (entry instanceof TapeEntry.Add a) return List.of(a.a(), a.b());
+        return List.of();
     }
 
     private static void accumulate(Map<String, SDVariable> grads, SDVariable v, SDVariable g) {

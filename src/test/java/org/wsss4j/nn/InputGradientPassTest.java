@@ -103,12 +103,19 @@ class InputGradientPassTest {
     }
 
     @Test
-    void dilatedConvolutionIsRefusedClearly() {
+    void dilatedConvolutionIsRefusedClearlyAndTheVjpFallsBackToAutodiff() {
         CamNetwork net = network(ResNetSpec.camBackbone("resnet18", 0.125).withLayerDilations(List.of(1, 1, 1, 2)), 2, 1);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 1, 3, 32, 32);
+        assertTrue(!net.hasInputGradientPass());
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> net.camsAndInputGradient(x, Nd4j.ones(DataType.DOUBLE, 1, 2, 2, 2)));
+                () -> net.inputGradientVariable(net.graph().getVariable(CamNetwork.CAMS_UPSTREAM), "dx"));
         assertTrue(e.getMessage().contains("dilated convolution"), e.getMessage());
+        Random r = new Random(2);
+        INDArray x = random(r, 1, 1, 3, 32, 32);
+        INDArray upstream = random(r, 1, net.cams(x).shape());
+        INDArray g = net.camsAndInputGradient(x, upstream).inputGradient();
+        assertEquals(0.0, g.sub(net.camsAndInputGradientByAutodiff(x, upstream).inputGradient())
+                .amaxNumber().doubleValue(), 0.0);
+        assertTrue(g.amaxNumber().doubleValue() > 1e-6);
     }
 
     @Test
@@ -123,6 +130,7 @@ class InputGradientPassTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> InputGradientPass.build(sd, l.tape(), in, out, up, "dx"));
         assertTrue(e.getMessage().contains(doubled.name()), e.getMessage());
+        assertTrue(InputGradientPass.unsupported(l.tape(), in, y).isEmpty(), "the recorded part alone is fine");
     }
 
     @Test
