@@ -32,14 +32,18 @@ import org.wsss4j.nn.CamNetwork;
  * outside them.
  *
  * <p>Options: {@code --size 448 --batch 2 --warmup 3 --repeats 10 --seed 0 --class 0
- * --only fwd|igrad --loss graph|vjp --profile}. {@code --loss graph} (default) builds L in the graph and
- * differentiates it directly; {@code --loss vjp} feeds dL/dz = 1[z_c > 0] to
- * {@link CamNetwork#camsAndInputGradient(INDArray, INDArray)}, which needs the maps first (one more
- * forward pass), as a caller with a hand-written loss would.
+ * --only fwd|igrad --loss reverse|graph|vjp --profile}. {@code --loss reverse} (default) builds
+ * dL/dz = 1[z_c > 0] in the graph and feeds it to the network's input-gradient pass
+ * ({@link CamNetwork#inputGradientVariable}), forward and gradient in one {@code sd.output} call,
+ * as AdvCAM's climb does; {@code --loss graph} builds L in the graph and differentiates it with
+ * SameDiff's autodiff (which also computes every conv's kernel gradient); {@code --loss vjp} feeds
+ * dL/dz to {@link CamNetwork#camsAndInputGradient(INDArray, INDArray)}, which needs the maps first
+ * (one more forward pass), as a caller with a hand-written loss would.
  */
 public final class ResNetBenchmark {
     static final String CLASS_MASK = "bench_class_mask";
     static final String LOSS = "bench_relu_class_sum";
+    static final String INPUT_GRADIENT = "bench_input_gradient";
 
     private ResNetBenchmark() {}
 
@@ -52,7 +56,7 @@ public final class ResNetBenchmark {
         long seed = Long.parseLong(opt.getOrDefault("seed", "0"));
         int cls = Integer.parseInt(opt.getOrDefault("class", "0"));
         String only = opt.getOrDefault("only", "all");
-        String lossMode = opt.getOrDefault("loss", "graph");
+        String lossMode = opt.getOrDefault("loss", "reverse");
         boolean profile = opt.containsKey("profile");
 
         info("java_version", System.getProperty("java.version"));
@@ -65,7 +69,11 @@ public final class ResNetBenchmark {
         long t0 = System.nanoTime();
         CamNetwork net = CamNetwork.resnet50Irn(seed);
         addReluClassLoss(net);
+        if (lossMode.equals("reverse")) {
+            addReluClassInputGradient(net);
+        }
         info("graph_build_ms", ms(System.nanoTime() - t0));
+        info("igrad_path", lossMode);
         INDArray x = randomInput(new Random(seed + 1), batch, size);
         INDArray mask = Nd4j.zeros(DataType.FLOAT, 1, net.numClasses(), 1, 1);
         mask.putScalar(new long[] {0, cls, 0, 0}, 1.0);
@@ -79,6 +87,12 @@ public final class ResNetBenchmark {
         }
         if (only.equals("all") || only.equals("igrad")) {
             Supplier<INDArray> step = switch (lossMode) {
+                case "reverse" -> () -> {
+                    Map<String, INDArray> feed = new HashMap<>();
+                    feed.put(CamNetwork.INPUT, x);
+                    feed.put(CLASS_MASK, mask);
+                    return net.outputsWithInputGradient(feed, INPUT_GRADIENT).inputGradient();
+                };
                 case "graph" -> () -> {
                     Map<String, INDArray> feed = new HashMap<>();
                     feed.put(CamNetwork.INPUT, x);
@@ -90,7 +104,7 @@ public final class ResNetBenchmark {
                     INDArray upstream = z.gt(0).castTo(DataType.FLOAT).muli(mask);
                     return net.camsAndInputGradient(x, upstream).inputGradient();
                 };
-                default -> throw new IllegalArgumentException("--loss must be graph or vjp: " + lossMode);
+                default -> throw new IllegalArgumentException("--loss must be reverse, graph or vjp: " + lossMode);
             };
             run("resnet50_igrad" + suffix, warmup, repeats, ops, step);
         }
@@ -104,6 +118,17 @@ public final class ResNetBenchmark {
         SameDiff sd = net.graph();
         SDVariable mask = sd.placeHolder(CLASS_MASK, net.dataType(), 1, net.numClasses(), 1, 1);
         return sd.nn().relu(net.camsVariable(), 0.0).mul(mask).sum(LOSS);
+    }
+
+    /**
+     * The input gradient of the same loss without autodiff: dL/dz = 1[z > 0] on the selected
+     * class (ReLU'(z), the mask), fed to the network's input-gradient pass.
+     */
+    static SDVariable addReluClassInputGradient(CamNetwork net) {
+        SameDiff sd = net.graph();
+        SDVariable z = net.camsVariable();
+        SDVariable upstream = z.gt(0.0).castTo(net.dataType()).mul(sd.getVariable(CLASS_MASK));
+        return net.inputGradientVariable(upstream, INPUT_GRADIENT);
     }
 
     /** Uniform [-2, 2) values, about the range of a normalised image; the same for the same seed. */

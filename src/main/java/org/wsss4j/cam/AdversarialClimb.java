@@ -35,6 +35,19 @@ import org.wsss4j.nn.WeightLoader;
  * rho and M are constants for the gradient (computed from boolean comparisons, which SameDiff does
  * not differentiate). The paper variant uses A_b = ReLU(z_{b,c}) and y_{b,k} = mean_p z_{b,k,p}.
  * The graph is built once per network and reused for every step, image and scale.
+ *
+ * <p>g is computed without SameDiff's autodiff: dL/dz is written out by hand from the formulas
+ * above (with rho and M constant),
+ * <pre>
+ *   dL/dz_{b,k,p} = s_{b,k} / (h'w') [1[z_{b,k,p} > 0]]                      (from L_cls)
+ *                 + 1[k = c] rho_b 1[z_{b,c,p} > 0] G_b,p                     (from L_AD)
+ *   s_{b,k} = +1 for k = c, -1 otherwise;   G = -lambda M sign(A^t - A^0) = dL/dA^t,
+ *   G_b = G for the image, flip(G) for the flipped image (the flip is its own inverse),
+ * </pre>
+ * (the bracket and rho in the reference variant only), and fed to the network's
+ * {@link CamNetwork#inputGradientVariable input-gradient pass}, so each step is one
+ * {@code sd.output} call. The autodiff path ({@link CamNetwork#camsAndInputGradient(Map, String,
+ * String...)} on L) stays selectable for comparison.
  */
 public final class AdversarialClimb {
     static final String ONEHOT = "adv_onehot";
@@ -43,14 +56,23 @@ public final class AdversarialClimb {
     static final String LAMBDA = "adv_lambda";
     static final String MAP = "adv_map";
     static final String LOSS = "adv_loss";
+    static final String INPUT_GRADIENT = "adv_input_gradient";
 
     private final CamNetwork net;
     private final AdvCamParams params;
     private final float[] positiveWeights;
+    private final boolean autodiff;
 
     public AdversarialClimb(CamNetwork net, AdvCamParams params) {
+        this(net, params, false);
+    }
+
+    /** @param autodiff take g from SameDiff's autodiff of L instead of the hand-derived gradient */
+    AdversarialClimb(CamNetwork net, AdvCamParams params, boolean autodiff) {
         this.net = net;
         this.params = params;
+        // a backbone without the hand-written input gradient (dilated convs) climbs by autodiff
+        this.autodiff = autodiff || !net.hasInputGradientPass();
         this.positiveWeights = positiveWeightCounts(net);
         buildLoss();
     }
@@ -81,12 +103,14 @@ public final class AdversarialClimb {
 
         SDVariable zc = z.mul(onehot.reshape(-1, k, 1, 1)).sum(1);                  // [B, h, w]
         SDVariable reluC = sd.nn().relu(zc, 0);
+        boolean reference = params.variant() == AdvCamParams.Variant.REFERENCE;
         SDVariable a;
-        if (params.variant() == AdvCamParams.Variant.REFERENCE) {
+        SDVariable rho = null;
+        if (reference) {
             SDVariable p = zc.gt(0.0).castTo(dt).sum(1, 2);                        // P_b  [B]
             SDVariable pairs = p.reshape(-1, 2);                                   // [K, 2]
             SDVariable denom = pairs.sum(true, 1).mul(npos.reshape(-1, 1)).add(1e-12);
-            SDVariable rho = pairs.div(denom).reshape(-1, 1, 1);                   // [B, 1, 1]
+            rho = pairs.div(denom).reshape(-1, 1, 1);                              // [B, 1, 1]
             a = reluC.mul(rho);
         } else {
             a = reluC;
@@ -105,6 +129,27 @@ public final class AdversarialClimb {
         SDVariable mask = ratio.gt(params.tau()).castTo(dt);
         SDVariable lad = mask.mul(sd.math().abs(fused.sub(a0))).sum();
         lcls.sub(lambda.mul(lad)).rename(LOSS);
+
+        // dL/dz by hand (class javadoc). From L_cls: s_{b,k} / (h'w'), times ReLU'(z) in the
+        // reference variant (ReLU'(0) = 0, as SameDiff's ReLU backward).
+        SDVariable signs = onehot.mul(2.0).sub(1.0).reshape(-1, k, 1, 1);         // s [B, 20, 1, 1]
+        SDVariable positions = sd.sizeAt(z, 2).mul(sd.sizeAt(z, 3)).castTo(dt);
+        SDVariable perPosition = signs.div(positions);
+        SDVariable dCls = reference ? z.gt(0.0).castTo(dt).mul(perPosition)
+                : sd.zerosLike(z).add(perPosition);                                // [B, 20, h, w]
+        // From L_AD: dL/dA = -lambda M sign(A - A^0) (d|u|/du = sign(u), sign(0) = 0, as
+        // SameDiff's abs backward); A = A_0 + flip(A_1) sends it to the image unchanged and to
+        // the flipped image flipped back.
+        SDVariable gA = mask.mul(sd.math().sign(fused.sub(a0))).mul(lambda.neg()); // [K, h, w]
+        SDVariable gB = sd.stack(1, gA, sd.reverse(gA, 2)).reshape(zc.shape());  // [B, h, w]
+        SDVariable dzc = gB.mul(zc.gt(0.0).castTo(dt));                            // through ReLU(z_c)
+        if (reference) {
+            dzc = dzc.mul(rho);
+        }
+        SDVariable dAd = sd.expandDims(dzc, 1).mul(onehot.reshape(-1, k, 1, 1));  // into class c [B, 20, h, w]
+        if (net.hasInputGradientPass()) {
+            net.inputGradientVariable(dCls.add(dAd), INPUT_GRADIENT);
+        }
     }
 
     /**
@@ -171,7 +216,8 @@ public final class AdversarialClimb {
             INDArray map;
             INDArray grad = null;
             if (update) {
-                CamNetwork.CamsAndGradient cg = net.camsAndInputGradient(feed, LOSS, MAP);
+                CamNetwork.CamsAndGradient cg = autodiff ? net.camsAndInputGradient(feed, LOSS, MAP)
+                        : net.outputsWithInputGradient(feed, INPUT_GRADIENT, MAP);
                 map = cg.outputs().get(MAP);
                 grad = cg.inputGradient();
             } else {

@@ -33,6 +33,8 @@ public final class CamNetwork {
     /** Placeholder of the upstream gradient dL/dcams in {@link #camsAndInputGradient(INDArray, INDArray)}. */
     public static final String CAMS_UPSTREAM = "cams_upstream";
     private static final String VJP_LOSS = "cams_vjp_loss";
+    /** dL/dinput of the reverse pass fed by {@value #CAMS_UPSTREAM}. */
+    private static final String VJP_INPUT_GRADIENT = "cams_vjp_input_gradient";
     /** VOC's 20 foreground classes (spec 1.1). */
     public static final int VOC_CLASSES = 20;
 
@@ -45,6 +47,7 @@ public final class CamNetwork {
     private final SDVariable cams;
     private final SDVariable logits;
     private final NetworkParameters parameters;
+    private final List<TapeEntry> tape;
     private String currentLoss;
     private boolean gradientFunctionBuilt;
 
@@ -59,6 +62,7 @@ public final class CamNetwork {
         this.parameters = layers.parameters();
         SDVariable z = layers.conv1x1DefaultInit("classifier", backbone.features(), backbone.featureChannels(),
                 numClasses, Group.NEW_LAYERS);
+        this.tape = layers.tape();
         this.cams = z.rename(CAMS);
         this.logits = cams.mean(LOGITS, false, 2, 3);
         // dL/dx for any L(cams) is the vector-Jacobian product J^T (dL/dcams): the gradient of
@@ -142,16 +146,67 @@ public final class CamNetwork {
 
     /**
      * The class maps z at {@code x} and the input gradient of L(z) given dL/dz: returns
-     * J^T upstream, J = dz/dx, in one forward and one backward pass. Use it when L is cheaper to
-     * differentiate by hand than in the graph; it needs z before calling, i.e. one extra forward.
+     * J^T upstream, J = dz/dx, computed by the {@link InputGradientPass} in one
+     * {@code sd.output} call. Use it when L is cheaper to differentiate by hand than in the graph;
+     * it needs z before calling, i.e. one extra forward.
      *
      * @param upstream dL/dz, same shape as the cams of {@code x}
      */
     public CamsAndGradient camsAndInputGradient(INDArray x, INDArray upstream) {
+        if (!hasInputGradientPass()) {
+            return camsAndInputGradientByAutodiff(x, upstream); // e.g. a dilated backbone
+        }
+        if (!sd.hasVariable(VJP_INPUT_GRADIENT)) {
+            inputGradientVariable(sd.getVariable(CAMS_UPSTREAM), VJP_INPUT_GRADIENT);
+        }
+        return outputsWithInputGradient(vjpFeed(x, upstream), VJP_INPUT_GRADIENT);
+    }
+
+    /**
+     * Whether {@link #inputGradientVariable} works for this network: every layer between input
+     * and class maps has a hand-written input gradient (not so for dilated convolutions).
+     */
+    public boolean hasInputGradientPass() {
+        return InputGradientPass.unsupported(tape, input, cams).isEmpty();
+    }
+
+    /** As {@link #camsAndInputGradient(INDArray, INDArray)} through SameDiff's autodiff (the reference in tests). */
+    CamsAndGradient camsAndInputGradientByAutodiff(INDArray x, INDArray upstream) {
+        return camsAndInputGradient(vjpFeed(x, upstream), VJP_LOSS);
+    }
+
+    private Map<String, INDArray> vjpFeed(INDArray x, INDArray upstream) {
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(INPUT, checkInput(x));
         feed.put(CAMS_UPSTREAM, upstream.castTo(dataType));
-        return camsAndInputGradient(feed, VJP_LOSS);
+        return feed;
+    }
+
+    /**
+     * Adds to {@link #graph()} the input gradient dL/dinput ([N, 3, H, W]) of a loss whose
+     * gradient w.r.t. the class maps is the graph variable {@code upstream} (dL/dcams, shaped like
+     * {@link #camsVariable()}), as ordinary forward ops ({@link InputGradientPass}), named
+     * {@code name}. Compute it with {@link #outputsWithInputGradient}: forward pass and gradient in
+     * one {@code sd.output} call, without SameDiff's autodiff (which also computes the weight
+     * gradients of every convolution). Call once per upstream; the ops stay in the graph.
+     *
+     * @throws IllegalStateException if not {@link #hasInputGradientPass()}
+     */
+    public SDVariable inputGradientVariable(SDVariable upstream, String name) {
+        return InputGradientPass.build(sd, tape, input, cams, upstream, name);
+    }
+
+    /**
+     * The class maps, the input gradient variable {@code gradientName} made by
+     * {@link #inputGradientVariable} and any extra outputs, in one {@code sd.output} call.
+     */
+    public CamsAndGradient outputsWithInputGradient(Map<String, INDArray> placeholders, String gradientName,
+                                                    String... extraOutputs) {
+        List<String> outs = new ArrayList<>(List.of(CAMS, gradientName));
+        outs.addAll(List.of(extraOutputs));
+        Map<String, INDArray> outputs = new LinkedHashMap<>(sd.output(placeholders, outs.toArray(new String[0])));
+        INDArray gradient = outputs.remove(gradientName);
+        return new CamsAndGradient(outputs.get(CAMS), gradient, outputs);
     }
 
     /**

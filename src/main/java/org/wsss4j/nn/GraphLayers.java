@@ -1,5 +1,8 @@
 package org.wsss4j.nn;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -22,6 +25,9 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
  * conv kernels are YXIO ([kH, kW, in, out]) because the gradient op rejects OIYX; padding is
  * explicit (SAME pads unevenly at stride 2, PyTorch pads symmetrically); batch norm is computed
  * from its four tensors because {@code sd.nn().batchNorm} cannot be differentiated.
+ *
+ * <p>Every layer is also recorded on a {@link #tape()}, from which {@link InputGradientPass}
+ * emits the input gradient of a network built here without SameDiff's autodiff.
  */
 public final class GraphLayers {
     /** Pad value for max-pool borders: never the maximum of a window holding a real value. */
@@ -31,6 +37,7 @@ public final class GraphLayers {
     private final NetworkParameters parameters;
     private final DataType dataType;
     private final Random random;
+    private final List<TapeEntry> tape = new ArrayList<>();
 
     /**
      * @param seed seeds the from-scratch initialisation; the same seed gives the same weights
@@ -53,6 +60,11 @@ public final class GraphLayers {
 
     public NetworkParameters parameters() {
         return parameters;
+    }
+
+    /** The layers emitted so far, in the order they were added to the graph. */
+    public List<TapeEntry> tape() {
+        return Collections.unmodifiableList(tape);
     }
 
     /**
@@ -94,7 +106,9 @@ public final class GraphLayers {
     private SDVariable convWith(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride, int padding,
                                 int dilation, long out) {
         if (dilation > 1 && k > 1) {
-            return dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, out);
+            SDVariable y = dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, out);
+            tape.add(new TapeEntry.Unsupported("dilated convolution (dilation " + dilation + ")", y));
+            return y;
         }
         Conv2DConfig config = Conv2DConfig.builder()
                 .kH(k).kW(k).sH(stride).sW(stride).pH(padding).pW(padding).dH(dilation).dW(dilation)
@@ -102,7 +116,9 @@ public final class GraphLayers {
                 .dataFormat(Conv2DConfig.NCHW)
                 .weightsFormat(WeightsFormat.YXIO)
                 .build();
-        return bias == null ? sd.cnn().conv2d(x, weight, config) : sd.cnn().conv2d(x, weight, bias, config);
+        SDVariable y = bias == null ? sd.cnn().conv2d(x, weight, config) : sd.cnn().conv2d(x, weight, bias, config);
+        tape.add(new TapeEntry.Conv(x, y, weight, k, stride, padding));
+        return y;
     }
 
     /**
@@ -163,7 +179,9 @@ public final class GraphLayers {
      */
     public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
         SDVariable[] scaleShift = frozenBatchNormScaleShift(name, channels, eps, group);
-        SDVariable y = x.mul(scaleShift[0].reshape(1, channels, 1, 1)).add(scaleShift[1].reshape(1, channels, 1, 1));
+        SDVariable scale = scaleShift[0].reshape(1, channels, 1, 1);
+        SDVariable y = x.mul(scale).add(scaleShift[1].reshape(1, channels, 1, 1));
+        tape.add(new TapeEntry.ChannelAffine(x, y, scale));
         parameters.recordBatchNormOutput(name, y, eps);
         return y;
     }
@@ -200,7 +218,16 @@ public final class GraphLayers {
     }
 
     public SDVariable relu(SDVariable x) {
-        return sd.nn().relu(x, 0.0);
+        SDVariable y = sd.nn().relu(x, 0.0);
+        tape.add(new TapeEntry.Relu(x, y));
+        return y;
+    }
+
+    /** a + b, elementwise (a residual connection; recorded so the reverse pass can sum the branches). */
+    public SDVariable add(SDVariable a, SDVariable b) {
+        SDVariable y = a.add(b);
+        tape.add(new TapeEntry.Add(a, b, y));
+        return y;
     }
 
     /**
@@ -223,13 +250,20 @@ public final class GraphLayers {
                 {0, 0}, {0, 0}, {padding, padding + extra}, {padding, padding + extra}});
             padded = sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, POOL_PAD_VALUE);
         }
-        Pooling2DConfig config = Pooling2DConfig.builder()
+        Pooling2DConfig config = maxPoolConfig(kernel, stride);
+        SDVariable y = sd.cnn().maxPooling2d(padded, config);
+        tape.add(new TapeEntry.MaxPool(x, padded, y, kernel, stride, padding, extra));
+        return y;
+    }
+
+    /** The configuration of {@link #maxPool}'s pooling op (on the already padded input). */
+    static Pooling2DConfig maxPoolConfig(int kernel, int stride) {
+        return Pooling2DConfig.builder()
                 .kH(kernel).kW(kernel).sH(stride).sW(stride).pH(0).pW(0).dH(1).dW(1)
                 .type(Pooling2D.Pooling2DType.MAX)
                 .paddingMode(PaddingMode.VALID)
                 .isNHWC(false)
                 .build();
-        return sd.cnn().maxPooling2d(padded, config);
     }
 
     /**

@@ -62,7 +62,7 @@ public final class ResNetBuilder {
                 dilation, dilation, eps, g));
         out = l.convFrozenBatchNorm(name + ".conv2", name + ".bn2", out, planes, planes, 3, 1, dilation, dilation,
                 eps, g);
-        return l.relu(out.add(shortcut(l, name, x, in, planes, stride, eps)));
+        return l.relu(l.add(out, shortcut(l, name, x, in, planes, stride, eps)));
     }
 
     /**
@@ -80,7 +80,7 @@ public final class ResNetBuilder {
         out = l.relu(l.convFrozenBatchNorm(name + ".conv2", name + ".bn2", out, planes, planes, 3, s3, dilation,
                 dilation, eps, g));
         out = l.convFrozenBatchNorm(name + ".conv3", name + ".bn3", out, planes, out4, 1, 1, 0, 1, eps, g);
-        return l.relu(out.add(shortcut(l, name, x, in, out4, stride, eps)));
+        return l.relu(l.add(out, shortcut(l, name, x, in, out4, stride, eps)));
     }
 
     /** Identity, or a strided 1x1 conv + BN (torchvision's {@code downsample.0/.1}) when the shape changes. */

@@ -1,0 +1,41 @@
+package org.wsss4j.nn;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * One layer as {@link GraphLayers} emitted it: what {@link InputGradientPass} needs to emit the
+ * layer's input gradient (its vector-Jacobian product) as forward ops. Every entry names the
+ * variable it produced, {@link #output()}; the variables are held, not their names, because a
+ * variable may be renamed after it was recorded (e.g. the class maps become {@code cams}).
+ */
+public sealed interface TapeEntry {
+    /** The variable the layer produced. */
+    SDVariable output();
+
+    /**
+     * A convolution y = conv(x, weight) (+ bias, which has no input gradient) with a YXIO kernel,
+     * explicit symmetric padding and no dilation (dilation 1, or a 1x1 kernel where it has no effect).
+     */
+    record Conv(SDVariable input, SDVariable output, SDVariable weight, int kernel, int stride, int padding)
+            implements TapeEntry {}
+
+    /** y = max(x, 0). */
+    record Relu(SDVariable input, SDVariable output) implements TapeEntry {}
+
+    /**
+     * Max-pool as {@link GraphLayers#maxPool} builds it: {@code padded} is {@code input} padded by
+     * {@code padding} before and {@code padding + extra} after in H and W (the very negative pad
+     * value, so padded positions never win), pooled with no further padding.
+     */
+    record MaxPool(SDVariable input, SDVariable padded, SDVariable output, int kernel, int stride, int padding,
+                   int extra) implements TapeEntry {}
+
+    /** y = a + b of equal shapes (a residual connection). */
+    record Add(SDVariable a, SDVariable b, SDVariable output) implements TapeEntry {}
+
+    /** y = x * scale + shift per channel (frozen batch norm); {@code scale} is [1, C, 1, 1]. */
+    record ChannelAffine(SDVariable input, SDVariable output, SDVariable scale) implements TapeEntry {}
+
+    /** A layer whose input gradient the reverse pass does not emit (e.g. a dilated convolution). */
+    record Unsupported(String what, SDVariable output) implements TapeEntry {}
+}
