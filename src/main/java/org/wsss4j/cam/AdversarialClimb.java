@@ -54,6 +54,7 @@ public final class AdversarialClimb {
     static final String NPOS = "adv_npos";
     static final String A0 = "adv_a0";
     static final String LAMBDA = "adv_lambda";
+    static final String TAU = "adv_tau";
     static final String MAP = "adv_map";
     static final String LOSS = "adv_loss";
     static final String INPUT_GRADIENT = "adv_input_gradient";
@@ -62,6 +63,10 @@ public final class AdversarialClimb {
     private final AdvCamParams params;
     private final float[] positiveWeights;
     private final boolean autodiff;
+    /** Graph names of this variant's map, loss and input gradient (the two variants differ in structure). */
+    private final String mapName;
+    private final String lossName;
+    private final String gradientName;
 
     public AdversarialClimb(CamNetwork net, AdvCamParams params) {
         this(net, params, false);
@@ -74,6 +79,10 @@ public final class AdversarialClimb {
         // a backbone without the hand-written input gradient (dilated convs) climbs by autodiff
         this.autodiff = autodiff || !net.hasInputGradientPass();
         this.positiveWeights = positiveWeightCounts(net);
+        String suffix = params.variant() == AdvCamParams.Variant.REFERENCE ? "" : "_paper";
+        this.mapName = MAP + suffix;
+        this.lossName = LOSS + suffix;
+        this.gradientName = INPUT_GRADIENT + suffix;
         buildLoss();
     }
 
@@ -88,18 +97,35 @@ public final class AdversarialClimb {
         return n;
     }
 
+    String mapName() {
+        return mapName;
+    }
+
+    String lossName() {
+        return lossName;
+    }
+
+    String gradientName() {
+        return gradientName;
+    }
+
+    /**
+     * Builds this variant's loss into the network's graph once; climbs with other lambda, tau or
+     * xi on the same network share it (they are fed per step), the other variant adds its own.
+     */
     private void buildLoss() {
         SameDiff sd = net.graph();
-        if (sd.hasVariable(LOSS)) {
+        if (sd.hasVariable(lossName)) {
             return;
         }
         DataType dt = net.dataType();
         int k = net.numClasses();
         SDVariable z = net.camsVariable();
-        SDVariable onehot = sd.placeHolder(ONEHOT, dt, -1, k);
-        SDVariable npos = sd.placeHolder(NPOS, dt, -1);
-        SDVariable a0 = sd.placeHolder(A0, dt, -1, -1, -1);
-        SDVariable lambda = sd.placeHolder(LAMBDA, dt);
+        SDVariable onehot = placeholder(sd, ONEHOT, dt, -1, k);
+        SDVariable npos = placeholder(sd, NPOS, dt, -1);
+        SDVariable a0 = placeholder(sd, A0, dt, -1, -1, -1);
+        SDVariable lambda = placeholder(sd, LAMBDA, dt);
+        SDVariable tau = placeholder(sd, TAU, dt);
 
         SDVariable zc = z.mul(onehot.reshape(-1, k, 1, 1)).sum(1);                  // [B, h, w]
         SDVariable reluC = sd.nn().relu(zc, 0);
@@ -119,16 +145,16 @@ public final class AdversarialClimb {
                 a.shape().get(SDIndex.interval(1, 3))));                           // [K, 2, h, w]
         SDVariable a0b = a4.get(SDIndex.all(), SDIndex.point(0), SDIndex.all(), SDIndex.all());
         SDVariable a1b = a4.get(SDIndex.all(), SDIndex.point(1), SDIndex.all(), SDIndex.all());
-        SDVariable fused = a0b.add(sd.reverse(a1b, 2)).rename(MAP);               // A^t [K, h, w]
+        SDVariable fused = a0b.add(sd.reverse(a1b, 2)).rename(mapName);               // A^t [K, h, w]
 
         SDVariable scores = params.variant() == AdvCamParams.Variant.REFERENCE
                 ? sd.nn().relu(z, 0).mean(2, 3) : z.mean(2, 3);                      // y [B, 20]
         SDVariable lcls = scores.mul(onehot.mul(2.0).sub(1.0)).sum();
 
         SDVariable ratio = fused.div(fused.max(true, 1, 2));
-        SDVariable mask = ratio.gt(params.tau()).castTo(dt);
+        SDVariable mask = ratio.gt(tau).castTo(dt);
         SDVariable lad = mask.mul(sd.math().abs(fused.sub(a0))).sum();
-        lcls.sub(lambda.mul(lad)).rename(LOSS);
+        lcls.sub(lambda.mul(lad)).rename(lossName);
 
         // dL/dz by hand (class javadoc). From L_cls: s_{b,k} / (h'w'), times ReLU'(z) in the
         // reference variant (ReLU'(0) = 0, as SameDiff's ReLU backward).
@@ -148,8 +174,12 @@ public final class AdversarialClimb {
         }
         SDVariable dAd = sd.expandDims(dzc, 1).mul(onehot.reshape(-1, k, 1, 1));  // into class c [B, 20, h, w]
         if (net.hasInputGradientPass()) {
-            net.inputGradientVariable(dCls.add(dAd), INPUT_GRADIENT);
+            net.inputGradientVariable(dCls.add(dAd), gradientName);
         }
+    }
+
+    private static SDVariable placeholder(SameDiff sd, String name, DataType dt, long... shape) {
+        return sd.hasVariable(name) ? sd.getVariable(name) : sd.placeHolder(name, dt, shape);
     }
 
     /**
@@ -179,6 +209,7 @@ public final class AdversarialClimb {
         // L_AD is zero at t = 0 (A^t = A^0); a zero weight keeps the not yet known A^0 out of it
         feed.put(A0, a0 == null ? Nd4j.zeros(dt, 1, 1, 1) : a0);
         feed.put(LAMBDA, Nd4j.scalar(dt, a0 == null ? 0.0 : params.lambda()));
+        feed.put(TAU, Nd4j.scalar(dt, params.tau()));
         return feed;
     }
 
@@ -216,12 +247,12 @@ public final class AdversarialClimb {
             INDArray map;
             INDArray grad = null;
             if (update) {
-                CamNetwork.CamsAndGradient cg = autodiff ? net.camsAndInputGradient(feed, LOSS, MAP)
-                        : net.outputsWithInputGradient(feed, INPUT_GRADIENT, MAP);
-                map = cg.outputs().get(MAP);
+                CamNetwork.CamsAndGradient cg = autodiff ? net.camsAndInputGradient(feed, lossName, mapName)
+                        : net.outputsWithInputGradient(feed, gradientName, mapName);
+                map = cg.outputs().get(mapName);
                 grad = cg.inputGradient();
             } else {
-                map = net.graph().output(feed, MAP).get(MAP);
+                map = net.graph().output(feed, mapName).get(mapName);
             }
             if (t == 0) {
                 a0 = map.dup();

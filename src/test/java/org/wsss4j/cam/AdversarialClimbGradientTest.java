@@ -50,14 +50,14 @@ class AdversarialClimbGradientTest {
         INDArray a0 = byHand.run(pair, classes, 1, false).sum().mul(0.7);
         INDArray batch = Nd4j.concat(0, pair, pair); // one pair per class, as the climb lays them out
         Map<String, INDArray> feed = byHand.feed(batch, sel[0], sel[1], a0);
-        INDArray g1 = net.outputsWithInputGradient(feed, AdversarialClimb.INPUT_GRADIENT).inputGradient();
-        INDArray g2 = net.camsAndInputGradient(feed, AdversarialClimb.LOSS).inputGradient();
+        INDArray g1 = net.outputsWithInputGradient(feed, byHand.gradientName()).inputGradient();
+        INDArray g2 = net.camsAndInputGradient(feed, byHand.lossName()).inputGradient();
         double scale = g2.amaxNumber().doubleValue();
         assertTrue(scale > 1e-6, "non-trivial gradient " + scale);
         assertEquals(0.0, g1.sub(g2).amaxNumber().doubleValue(), 1e-10 * Math.max(1, scale), "dL/dx");
         // the restriction term contributes (else only L_cls would be compared)
         assertTrue(a0.amaxNumber().doubleValue() > 0, "non-zero maps");
-        INDArray clsOnly = net.camsAndInputGradient(byHand.feed(batch, sel[0], sel[1], null), AdversarialClimb.LOSS)
+        INDArray clsOnly = net.camsAndInputGradient(byHand.feed(batch, sel[0], sel[1], null), byHand.lossName())
                 .inputGradient();
         assertTrue(g2.sub(clsOnly).amaxNumber().doubleValue() > 1e-3 * scale, "L_AD changes the gradient");
 
