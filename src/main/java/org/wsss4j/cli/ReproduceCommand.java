@@ -36,6 +36,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " xi halved/doubled) on a subset of the eval images.")
     boolean sensitivity;
 
+    @Option(names = "--lambda-zero", description = "Also climb with lambda = 0 (no restriction of the already"
+            + " activated regions) on every eval image: a Table 1 row beside AdvCAM's.")
+    boolean lambdaZero;
+
     @Override
     public Integer call() {
         Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(ShapesConfig.DEFAULT_SIZE);
@@ -43,7 +47,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (epochs != null) {
             preset = preset.withTraining(preset.training().withEpochs(epochs));
         }
-        List<Reproduction.Row> rows = new Reproduction(out, vocRoot, preset, sensitivity, System.err).run();
+        List<Reproduction.Row> rows = new Reproduction(out, vocRoot, preset, sensitivity, lambdaZero, System.err).run();
         System.out.print(Reproduction.table1(rows));
         System.out.println("results: " + out.resolve("results.json"));
         return 0;

@@ -49,13 +49,25 @@ public final class Reproduction {
     private final Preset preset;
     private final PrintStream log;
     private final boolean sensitivity;
+    private final boolean lambdaZero;
 
     /** @param sensitivity also run the AdvCAM sensitivity grid on a subset */
     public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, PrintStream log) {
+        this(out, vocRoot, preset, sensitivity, false, log);
+    }
+
+    /**
+     * @param sensitivity also run the AdvCAM sensitivity grid on a subset
+     * @param lambdaZero  also climb without the restriction (lambda = 0) on every eval image, a
+     *                    Table 1 row beside AdvCAM's (the paper's claim that L_AD helps, Fig. 6)
+     */
+    public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, boolean lambdaZero,
+                        PrintStream log) {
         this.out = out;
         this.vocRoot = vocRoot;
         this.preset = preset;
         this.sensitivity = sensitivity;
+        this.lambdaZero = lambdaZero;
         this.log = log;
     }
 
@@ -86,6 +98,13 @@ public final class Reproduction {
         rows.add(attribution("advcam-control", new AdvCam(net, still, "advcam-control"), out.resolve("advcam-control"),
                 data, evalIds, "1"));
         Json.write(out.resolve("results.json"), rows);
+        if (lambdaZero) {
+            AdvCamParams free = new AdvCamParams(adv.steps(), adv.stepSize(), 0, adv.tau(), adv.scales(), adv.variant(),
+                    adv.classBatch());
+            rows.add(attribution("AdvCAM lambda 0", new AdvCam(net, free, "advcam-lambda0"), out.resolve("advcam-lambda0"),
+                    data, evalIds, "1"));
+            Json.write(out.resolve("results.json"), rows);
+        }
         overlays(data, evalIds, camDir, out.resolve("advcam"));
 
         if (!sensitivity) {
