@@ -40,14 +40,24 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " activated regions) on every eval image: a Table 1 row beside AdvCAM's.")
     boolean lambdaZero;
 
+    @Option(names = "--size", description = "Synthetic images' side in pixels (ignored with --voc-root).",
+            defaultValue = "" + ShapesConfig.DEFAULT_SIZE)
+    int size;
+
+    @Option(names = "--badge-dropout", description = "Synthetic train_aug objects drawn without their badge"
+            + " (ignored with --voc-root).", defaultValue = "" + ShapesConfig.DEFAULT_BADGE_DROPOUT)
+    double badgeDropout;
+
     @Override
     public Integer call() {
-        Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(ShapesConfig.DEFAULT_SIZE);
+        Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(size);
         preset = preset.withTraining(preset.training().withSeed(seed));
         if (epochs != null) {
             preset = preset.withTraining(preset.training().withEpochs(epochs));
         }
-        List<Reproduction.Row> rows = new Reproduction(out, vocRoot, preset, sensitivity, lambdaZero, System.err).run();
+        List<Reproduction.Row> rows = new Reproduction(out, vocRoot,
+                ShapesConfig.defaults().withSize(size).withBadgeDropout(badgeDropout), preset, sensitivity, lambdaZero,
+                System.err).run();
         System.out.print(Reproduction.table1(rows));
         System.out.println("results: " + out.resolve("results.json"));
         return 0;

@@ -50,6 +50,7 @@ public final class Reproduction {
     private final PrintStream log;
     private final boolean sensitivity;
     private final boolean lambdaZero;
+    private final ShapesConfig shapes;
 
     /** @param sensitivity also run the AdvCAM sensitivity grid on a subset */
     public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, PrintStream log) {
@@ -63,6 +64,13 @@ public final class Reproduction {
      */
     public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, boolean lambdaZero,
                         PrintStream log) {
+        this(out, vocRoot, ShapesConfig.defaults(), preset, sensitivity, lambdaZero, log);
+    }
+
+    /** @param shapes the synthetic dataset made when {@code vocRoot} is null */
+    public Reproduction(Path out, Path vocRoot, ShapesConfig shapes, Preset preset, boolean sensitivity,
+                        boolean lambdaZero, PrintStream log) {
+        this.shapes = shapes;
         this.out = out;
         this.vocRoot = vocRoot;
         this.preset = preset;
@@ -194,8 +202,7 @@ public final class Reproduction {
             return vocRoot;
         }
         Path root = out.resolve("data");
-        ShapesConfig config = ShapesConfig.defaults();
-        ShapesDataset.Outcome o = new ShapesDataset(config).write(root);
+        ShapesDataset.Outcome o = new ShapesDataset(shapes).write(root);
         log.println("reproduce: synthetic dataset " + root + (o == ShapesDataset.Outcome.ALREADY_THERE ? " (reused)" : ""));
         return root;
     }
