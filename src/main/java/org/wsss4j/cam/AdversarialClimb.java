@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMax;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMin;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.WeightLoader;
 
@@ -196,7 +197,9 @@ public final class AdversarialClimb {
     private void step(INDArray x, INDArray g) {
         INDArray lo = x.min(1);
         INDArray hi = x.max(1);
-        INDArray scale = Nd4j.math().abs(g).max(1).addi(1e-12).rdivi(params.stepSize());
+        // Transforms.abs with dup: ND4J's Nd4j.math().abs(g) overwrites g with |g|, which turned
+        // every step into x + xi |g| / max|g| (all pixels pushed up, whatever the gradient's sign)
+        INDArray scale = Transforms.abs(g, true).max(1).addi(1e-12).rdivi(params.stepSize());
         x.addi(g.mulColumnVector(scale));
         Nd4j.getExecutioner().exec(new BroadcastMax(x, lo, x, 0));
         Nd4j.getExecutioner().exec(new BroadcastMin(x, hi, x, 0));

@@ -93,6 +93,42 @@ class AdversarialClimbTest {
     }
 
     @Test
+    void oneStepIsXiTimesTheGradientOverItsLargestMagnitude() {
+        // spec 3.2(f): x1 = clamp(x0 + xi g / max|g|); g taken from the graph at x0 (lambda is 0
+        // at t = 0), the update worked out here element by element, signs included
+        AdversarialClimb c = climb(7);
+        int[] classes = {2};
+        INDArray[] sel = c.selectors(classes);
+        INDArray g = net.camsAndInputGradient(c.feed(pair.dup(), sel[0], sel[1], null), AdversarialClimb.LOSS)
+                .inputGradient().dup();
+        double gMax = 0;
+        for (long i = 0; i < g.length(); i++) {
+            gMax = Math.max(gMax, Math.abs(g.getDouble(i)));
+        }
+        double lo = pair.minNumber().doubleValue(), hi = pair.maxNumber().doubleValue();
+        INDArray moved = c.run(pair, classes, 1, true).input();
+        int down = 0;
+        for (long i = 0; i < g.length(); i++) {
+            double expected = Math.min(hi, Math.max(lo, pair.getDouble(i) + 0.08 * g.getDouble(i) / (gMax + 1e-12)));
+            assertEquals(expected, moved.getDouble(i), 1e-9, "element " + i);
+            if (moved.getDouble(i) < pair.getDouble(i) - 1e-6) {
+                down++;
+            }
+        }
+        assertTrue(down > 0, "a climb lowers the values whose gradient is negative");
+        // and a small step along it raises the loss (first-order ascent)
+        INDArray step = g.mul(1e-4 / gMax);
+        double before = lossAt(c, pair, sel), after = lossAt(c, pair.add(step), sel);
+        assertEquals(g.mul(step).sumNumber().doubleValue(), after - before, 1e-3 * Math.abs(after - before));
+        assertTrue(after > before);
+    }
+
+    private static double lossAt(AdversarialClimb c, INDArray x, INDArray[] sel) {
+        return net.graph().output(c.feed(x, sel[0], sel[1], null), AdversarialClimb.LOSS).get(AdversarialClimb.LOSS)
+                .getDouble(0);
+    }
+
+    @Test
     void batchedClassesEqualTheOneClassLoop() {
         AdversarialClimb c = climb(7);
         INDArray both = c.climb(pair, new int[] {3, 12}, 3);
