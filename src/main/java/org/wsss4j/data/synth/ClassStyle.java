@@ -4,18 +4,15 @@ import org.wsss4j.data.VocClasses;
 
 /**
  * The appearance of one class: its badge (the strong cue: a unique glyph on a class colour) and
- * the nominal body texture (the weak cue). Classes come in twin pairs (2j, 2j+1) whose bodies share
- * pattern family, hue and orientation and differ only in period (10 vs 12 px at 128 px, each
- * object jittered by x0.9-1.1, so the two ranges nearly touch):
+ * the nominal body texture (the weak cue). Textures are arranged in a ring so each class shares
+ * its pattern family with one neighbour and its hue with the other neighbour:
  * <pre>
- *   family(c) = CLASS_FAMILIES[(c / 2) mod 5]
- *   hue(c)    = (c / 2) * 360 / P,   P = ceil(K / 2) pairs
+ *   family(c) = CLASS_FAMILIES[(c / 2) mod 5]       classes 2j, 2j+1 share a pattern
+ *   hue(c)    = ((c + 1) / 2 mod G) * 360 / G        classes 2j-1, 2j share a hue, G = ceil(K/2)
  * </pre>
- * A body therefore names its pair for sure but its class only weakly; the badge names the class.
- * Why: with every body unique in (pattern, hue) - the first design - a classifier trained from
- * scratch used the body as much as the badge (its CAM was 0.72 of the peak on the body and 0.81 on
- * the badge, best seed threshold 0.60), so the CAM already covered whole objects and AdvCAM had no
- * weaker evidence left to bring out (datasets/shapes/README.md).
+ * so only the combination (pattern, hue) - plus orientation and period - identifies a class from
+ * its body. The two classes of a pair (2j, 2j+1) also differ in period and in orientation, chosen
+ * so that a horizontal flip (a training augmentation) cannot map one onto the other.
  *
  * @param classIndex  VOC classifier index (segmentation label {@code classIndex + 1})
  * @param angleDeg    nominal texture orientation
@@ -28,15 +25,16 @@ public record ClassStyle(int classIndex, String name, TextureFamily family, doub
     /** The styles of the first {@code k} VOC classes. */
     public static ClassStyle[] forClasses(int k) {
         ClassStyle[] styles = new ClassStyle[k];
-        int pairs = (k + 1) / 2;
+        int hueGroups = (k + 1) / 2;
         for (int c = 0; c < k; c++) {
-            int pair = c / 2;
-            TextureFamily family = TextureFamily.CLASS_FAMILIES[pair % TextureFamily.CLASS_FAMILIES.length];
-            double hue = pair * 360.0 / pairs;
-            // Twins share the orientation; pairs 5..9 (K > 10) repeat the families of pairs 0..4
-            // at a quarter of the pattern's symmetry angle (their hues differ anyway).
-            double angle = pair >= TextureFamily.CLASS_FAMILIES.length ? family.symmetryDeg() / 4 : 0;
-            double period = c % 2 == 0 ? 10 : 12;
+            TextureFamily family = TextureFamily.CLASS_FAMILIES[(c / 2) % TextureFamily.CLASS_FAMILIES.length];
+            double hue = ((c + 1) / 2 % hueGroups) * 360.0 / hueGroups;
+            // A flip maps angle a to -a (mod the symmetry S): 0 and S/2 map to themselves and
+            // S/4 to 3S/4, so the pairs {0, S/2} and {S/4, S/2} stay apart after a flip.
+            double sym = family.symmetryDeg();
+            double angle = c % 2 == 1 ? sym / 2 : c >= 10 ? sym / 4 : 0;
+            boolean fine = (c % 2 == 0) == (c < 10);
+            double period = fine ? 9 : 12;
             // Badge colours are spread evenly round the hue circle, offset from the body hues.
             double badgeHue = c * 360.0 / k + 15;
             int[] badge = Hsv.toRgb(badgeHue, 0.9, 0.75);

@@ -29,7 +29,7 @@ import org.wsss4j.io.AtomicFiles;
  */
 public final class ShapesDataset {
     /** Names the drawing rules; change it whenever the same config would draw other pixels. */
-    public static final String GENERATOR = "wsss4j-shapes/2";
+    public static final String GENERATOR = "wsss4j-shapes/1";
     public static final String MANIFEST = "synth.json";
     public static final float JPEG_QUALITY = 0.95f;
 

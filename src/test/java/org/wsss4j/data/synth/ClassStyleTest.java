@@ -2,6 +2,7 @@ package org.wsss4j.data.synth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -11,19 +12,16 @@ import org.junit.jupiter.api.Test;
 class ClassStyleTest {
 
     @Test
-    void tenClassesFormTheDocumentedTwinPairs() {
+    void tenClassesFormTheDocumentedRing() {
         ClassStyle[] s = ClassStyle.forClasses(10);
-        // Worked out from the README's table: 5 pairs, hues 360/5 = 72 degrees apart.
-        double[] hues = {0, 0, 72, 72, 144, 144, 216, 216, 288, 288};
-        double[] periods = {10, 12, 10, 12, 10, 12, 10, 12, 10, 12};
+        // Worked out from the README's table: G = 5 hue groups 72 degrees apart.
+        double[] hues = {0, 72, 72, 144, 144, 216, 216, 288, 288, 0};
         TextureFamily[] families = {
             TextureFamily.STRIPES, TextureFamily.STRIPES, TextureFamily.CHECKS, TextureFamily.CHECKS,
             TextureFamily.DOTS, TextureFamily.DOTS, TextureFamily.WAVES, TextureFamily.WAVES,
             TextureFamily.GRID, TextureFamily.GRID};
         for (int c = 0; c < 10; c++) {
             assertEquals(hues[c], s[c].hueDeg(), 1e-12, "hue of " + c);
-            assertEquals(periods[c], s[c].period128(), 1e-12, "period of " + c);
-            assertEquals(0, s[c].angleDeg(), 1e-12, "angle of " + c);
             assertEquals(families[c], s[c].family(), "family of " + c);
         }
         assertEquals("aeroplane", s[0].name());
@@ -31,25 +29,34 @@ class ClassStyleTest {
     }
 
     @Test
-    void twinsDifferOnlyInPeriodAndPairsDifferInPatternOrHue() {
+    void everyClassSharesOneCueWithEachNeighbourButIsUniqueInBoth() {
         for (int k : new int[] {10, 20}) {
             ClassStyle[] s = ClassStyle.forClasses(k);
-            Set<String> pairs = new HashSet<>();
-            for (int c = 0; c < k; c += 2) {
-                ClassStyle a = s[c], b = s[c + 1];
-                assertEquals(a.family(), b.family(), "K=" + k + " twins " + c);
-                assertEquals(a.hueDeg(), b.hueDeg(), 1e-12, "K=" + k + " twins " + c);
-                assertEquals(a.angleDeg(), b.angleDeg(), 1e-12, "K=" + k + " twins " + c);
-                // a flip keeps a texture's period, so it cannot turn one twin into the other
-                assertEquals(1.2, b.period128() / a.period128(), 1e-12, "K=" + k + " twins " + c);
-                assertTrue(pairs.add(a.family() + "/" + a.hueDeg()), "K=" + k + " pair " + c / 2 + " repeats");
-                assertFalse(a.family().distractorOnly);
+            Set<String> combos = new HashSet<>();
+            for (int c = 0; c < k; c++) {
+                assertTrue(combos.add(s[c].family() + "/" + s[c].hueDeg()), "K=" + k + " class " + c);
+                int next = (c + 1) % k;
+                boolean sameFamily = s[c].family() == s[next].family();
+                boolean sameHue = s[c].hueDeg() == s[next].hueDeg();
+                // Neighbours on the ring share exactly one of pattern and hue.
+                assertTrue(sameFamily ^ sameHue, "K=" + k + " classes " + c + "," + next);
+                assertFalse(s[c].family().distractorOnly);
             }
         }
-        // K = 20: pairs j and j + 5 share a family; their hues are 5 * 36 = 180 degrees apart
+    }
+
+    @Test
+    void pairPartnersDifferInOrientationEvenAfterAFlip() {
         ClassStyle[] s = ClassStyle.forClasses(20);
-        assertEquals(180, s[10].hueDeg() - s[0].hueDeg(), 1e-12);
-        assertEquals(s[0].family(), s[10].family());
+        for (int a = 0; a < 20; a++) {
+            // A horizontal flip maps angle t to -t; modulo the pattern's symmetry the partner
+            // (2j <-> 2j+1) must not land on the same orientation.
+            int partner = a ^ 1;
+            double sym = s[a].family().symmetryDeg();
+            double flipped = ((-s[a].angleDeg()) % sym + sym) % sym;
+            double other = (s[partner].angleDeg() % sym + sym) % sym;
+            assertNotEquals(other, flipped, 1e-9, "flip of class " + a + " vs " + partner);
+        }
     }
 
     @Test
