@@ -50,13 +50,14 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // checked before anything is built or written: a bad --size or --badge-dropout exits 2
+        ShapesConfig shapes = ShapesConfig.defaults().withSize(size).withBadgeDropout(badgeDropout);
         Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(size);
         preset = preset.withTraining(preset.training().withSeed(seed));
         if (epochs != null) {
             preset = preset.withTraining(preset.training().withEpochs(epochs));
         }
-        List<Reproduction.Row> rows = new Reproduction(out, vocRoot,
-                ShapesConfig.defaults().withSize(size).withBadgeDropout(badgeDropout), preset, sensitivity, lambdaZero,
+        List<Reproduction.Row> rows = new Reproduction(out, vocRoot, shapes, preset, sensitivity, lambdaZero,
                 System.err).run();
         System.out.print(Reproduction.table1(rows));
         System.out.println("results: " + out.resolve("results.json"));
