@@ -41,14 +41,29 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " reference's; see zoo/); default: the trained classifier's backbone.")
     Path irnPretrained;
 
+    @Option(names = "--lambda-zero", description = "Also climb with lambda = 0 (no restriction of the already"
+            + " activated regions) on every eval image: a Table 1 row beside AdvCAM's.")
+    boolean lambdaZero;
+
+    @Option(names = "--size", description = "Synthetic images' side in pixels (ignored with --voc-root).",
+            defaultValue = "" + ShapesConfig.DEFAULT_SIZE)
+    int size;
+
+    @Option(names = "--badge-dropout", description = "Synthetic train_aug objects drawn without their badge"
+            + " (ignored with --voc-root).", defaultValue = "" + ShapesConfig.DEFAULT_BADGE_DROPOUT)
+    double badgeDropout;
+
     @Override
     public Integer call() {
-        Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(ShapesConfig.DEFAULT_SIZE);
+        // checked before anything is built or written: a bad --size or --badge-dropout exits 2
+        ShapesConfig shapes = ShapesConfig.defaults().withSize(size).withBadgeDropout(badgeDropout);
+        Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(size);
         preset = preset.withTraining(preset.training().withSeed(seed));
         if (epochs != null) {
             preset = preset.withTraining(preset.training().withEpochs(epochs));
         }
-        List<Reproduction.Row> rows = new Reproduction(out, vocRoot, preset, sensitivity, irnPretrained, System.err).run();
+        List<Reproduction.Row> rows = new Reproduction(out, vocRoot, shapes, preset, sensitivity, lambdaZero,
+                irnPretrained, System.err).run();
         System.out.print(Reproduction.table1(rows));
         System.out.println("results: " + out.resolve("results.json"));
         return 0;

@@ -50,19 +50,26 @@ public final class Reproduction {
     private final Preset preset;
     private final PrintStream log;
     private final boolean sensitivity;
+    private final boolean lambdaZero;
+    private final ShapesConfig shapes;
     private final Path irnPretrained;
 
     /** @param sensitivity also run the AdvCAM sensitivity grid on a subset */
     public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, PrintStream log) {
-        this(out, vocRoot, preset, sensitivity, null, log);
+        this(out, vocRoot, ShapesConfig.defaults(), preset, sensitivity, false, null, log);
     }
 
     /**
+     * @param shapes        the synthetic dataset made when {@code vocRoot} is null
      * @param sensitivity   also run the AdvCAM sensitivity grid on a subset
+     * @param lambdaZero    also climb without the restriction (lambda = 0) on every eval image, a
+     *                      Table 1 row beside AdvCAM's (the paper's claim that L_AD helps, Fig. 6)
      * @param irnPretrained ImageNet weights of IRN's backbone (the reference's); null = the classifier's backbone
      */
-    public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, Path irnPretrained,
-                        PrintStream log) {
+    public Reproduction(Path out, Path vocRoot, ShapesConfig shapes, Preset preset, boolean sensitivity,
+                        boolean lambdaZero, Path irnPretrained, PrintStream log) {
+        this.shapes = shapes;
+        this.lambdaZero = lambdaZero;
         this.irnPretrained = irnPretrained;
         this.out = out;
         this.vocRoot = vocRoot;
@@ -106,6 +113,13 @@ public final class Reproduction {
         rows.add(attribution("advcam-control", new AdvCam(net, still, "advcam-control"), out.resolve("advcam-control"),
                 data, evalIds, "1"));
         Json.write(out.resolve("results.json"), rows);
+        if (lambdaZero) {
+            AdvCamParams free = new AdvCamParams(adv.steps(), adv.stepSize(), 0, adv.tau(), adv.scales(), adv.variant(),
+                    adv.classBatch());
+            rows.add(attribution("AdvCAM lambda 0", new AdvCam(net, free, "advcam-lambda0"), out.resolve("advcam-lambda0"),
+                    data, evalIds, "1"));
+            Json.write(out.resolve("results.json"), rows);
+        }
         overlays(data, evalIds, out.resolve("cam/maps"), out.resolve("advcam/maps"));
 
         if (!sensitivity) {
@@ -206,8 +220,7 @@ public final class Reproduction {
             return vocRoot;
         }
         Path root = out.resolve("data");
-        ShapesConfig config = ShapesConfig.defaults();
-        ShapesDataset.Outcome o = new ShapesDataset(config).write(root);
+        ShapesDataset.Outcome o = new ShapesDataset(shapes).write(root);
         log.println("reproduce: synthetic dataset " + root + (o == ShapesDataset.Outcome.ALREADY_THERE ? " (reused)" : ""));
         return root;
     }

@@ -88,5 +88,20 @@ class ReproductionTest {
         assertEquals(irn, Files.getLastModifiedTime(out.resolve("advcam/irn/irn.npz")));
         assertEquals(rows, again);
         assertTrue(Reproduction.table1(rows).contains("AdvCAM"));
+
+        // --lambda-zero: the same rows first (all reused), then the climb without L_AD on the same images
+        List<Reproduction.Row> withZero = new Reproduction(out, data, ShapesConfig.defaults(), preset, false, true, null, quiet).run();
+        assertEquals(rows, withZero.subList(0, 3));
+        assertEquals(4, withZero.size());
+        Reproduction.Row zero = withZero.get(3);
+        assertEquals("AdvCAM lambda 0", zero.method());
+        assertEquals(0.0, zero.params().get("lambda"));
+        assertEquals(rows.get(1).params().get("T"), zero.params().get("T"));
+        assertEquals(rows.get(1).params().get("xi"), zero.params().get("xi"));
+        assertEquals(4, zero.params().get("images"));
+        for (String id : ids.subList(0, 4)) {
+            assertTrue(Files.isRegularFile(out.resolve("advcam-lambda0/" + id + ".npz")), "lambda 0 " + id);
+        }
+        assertEquals(advMap, Files.getLastModifiedTime(out.resolve("advcam/maps/" + ids.get(0) + ".npz")));
     }
 }
