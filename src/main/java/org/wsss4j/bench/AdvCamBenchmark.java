@@ -2,10 +2,10 @@ package org.wsss4j.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.cam.AdvCam;
@@ -39,7 +39,7 @@ public final class AdvCamBenchmark {
     private AdvCamBenchmark() {}
 
     public static void main(String[] args) {
-        Map<String, String> opt = parse(args);
+        Map<String, String> opt = BenchOptions.parse(args, Set.of());
         AdvCamParams reference = AdvCamParams.reference();
         int height = Integer.parseInt(opt.getOrDefault("height", "375"));
         int width = Integer.parseInt(opt.getOrDefault("width", "500"));
@@ -57,11 +57,11 @@ public final class AdvCamBenchmark {
         }
         if (steps < 2) throw new IllegalArgumentException("--steps must be at least 2, got " + steps);
 
-        info("java_version", System.getProperty("java.version"));
-        info("native_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "(default)"));
-        info("nd4j_threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
-        info("image", width + "x" + height);
-        info("scales", scales.toString());
+        BenchOptions.info("java_version", System.getProperty("java.version"));
+        BenchOptions.info("native_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "(default)"));
+        BenchOptions.info("nd4j_threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
+        BenchOptions.info("image", width + "x" + height);
+        BenchOptions.info("scales", scales.toString());
 
         long t0 = System.nanoTime();
         // --arch resnet18 --arch-width 0.25 --strides 2,2,1,1 times the synthetic preset's network instead
@@ -70,9 +70,9 @@ public final class AdvCamBenchmark {
         if (opt.containsKey("strides")) {
             spec = spec.withLayerStrides(Arrays.stream(opt.get("strides").split(",")).map(Integer::valueOf).toList());
         }
-        info("network", spec.describe().toString());
+        BenchOptions.info("network", spec.describe().toString());
         CamNetwork net = CamNetwork.build(spec, CamNetwork.VOC_CLASSES, org.nd4j.linalg.api.buffer.DataType.FLOAT, seed);
-        info("graph_build_s", secs(System.nanoTime() - t0));
+        BenchOptions.info("graph_build_s", secs(System.nanoTime() - t0));
         RgbImage image = randomImage(new Random(seed + 1), height, width);
         String name = "advcam_" + width + "x" + height;
 
@@ -144,20 +144,5 @@ public final class AdvCamBenchmark {
 
     private static String secs(long nanos) {
         return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
-    }
-
-    private static void info(String key, String value) {
-        System.out.println("info " + key + "=" + value);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("options are --name value pairs; bad: " + args[i]);
-            }
-            opt.put(args[i].substring(2), args[++i]);
-        }
-        return opt;
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -48,7 +49,7 @@ public final class ResNetBenchmark {
     private ResNetBenchmark() {}
 
     public static void main(String[] args) {
-        Map<String, String> opt = parse(args);
+        Map<String, String> opt = BenchOptions.parse(args, Set.of("profile"));
         int size = Integer.parseInt(opt.getOrDefault("size", "448"));
         int batch = Integer.parseInt(opt.getOrDefault("batch", "2"));
         int warmup = Integer.parseInt(opt.getOrDefault("warmup", "3"));
@@ -59,12 +60,12 @@ public final class ResNetBenchmark {
         String lossMode = opt.getOrDefault("loss", "reverse");
         boolean profile = opt.containsKey("profile");
 
-        info("java_version", System.getProperty("java.version"));
-        info("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
-        info("native_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "(default)"));
-        info("nd4j_threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
-        info("max_heap_mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
-        info("input", batch + "x3x" + size + "x" + size);
+        BenchOptions.info("java_version", System.getProperty("java.version"));
+        BenchOptions.info("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName());
+        BenchOptions.info("native_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "(default)"));
+        BenchOptions.info("nd4j_threads", String.valueOf(Nd4j.getEnvironment().maxMasterThreads()));
+        BenchOptions.info("max_heap_mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
+        BenchOptions.info("input", batch + "x3x" + size + "x" + size);
 
         long t0 = System.nanoTime();
         CamNetwork net = CamNetwork.resnet50Irn(seed);
@@ -72,8 +73,8 @@ public final class ResNetBenchmark {
         if (lossMode.equals("reverse")) {
             addReluClassInputGradient(net);
         }
-        info("graph_build_ms", ms(System.nanoTime() - t0));
-        info("igrad_path", lossMode);
+        BenchOptions.info("graph_build_ms", ms(System.nanoTime() - t0));
+        BenchOptions.info("igrad_path", lossMode);
         INDArray x = randomInput(new Random(seed + 1), batch, size);
         INDArray mask = Nd4j.zeros(DataType.FLOAT, 1, net.numClasses(), 1, 1);
         mask.putScalar(new long[] {0, cls, 0, 0}, 1.0);
@@ -204,25 +205,5 @@ public final class ResNetBenchmark {
 
     private static String ms(long nanos) {
         return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
-    }
-
-    private static void info(String key, String value) {
-        System.out.println("info " + key + "=" + value);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) throw new IllegalArgumentException("unexpected argument " + args[i]);
-            String key = args[i].substring(2);
-            if (key.equals("profile")) {
-                opt.put(key, "true");
-            } else if (i + 1 < args.length) {
-                opt.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("--" + key + " needs a value");
-            }
-        }
-        return opt;
     }
 }

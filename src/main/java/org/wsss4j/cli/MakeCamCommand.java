@@ -7,7 +7,6 @@ import org.wsss4j.cam.AttributionMethod;
 import org.wsss4j.cam.CamGenerator;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.nn.CamNetwork;
-import org.wsss4j.nn.TrainedClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,14 +28,8 @@ public final class MakeCamCommand implements Callable<Integer> {
     @Option(names = "--list", defaultValue = "train", description = "Split name or list file.")
     String list;
 
-    @Option(names = "--weights", required = true, description = "Classifier: wsss4j checkpoint or IRN/AdvCAM state_dict .npz.")
-    Path weights;
-
-    @Option(names = "--arch", defaultValue = "resnet50", description = "Architecture of a state_dict .npz (checkpoints name their own).")
-    String arch;
-
-    @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of a state_dict .npz.")
-    double width;
+    @Mixin
+    ClassifierWeightsOptions classifier;
 
     @Option(names = "--out", required = true, description = "Output folder of <id>.npz maps.")
     Path out;
@@ -53,7 +46,7 @@ public final class MakeCamCommand implements Callable<Integer> {
         List<String> ids = CliLists.ids(data, list);
         CamGenerator.Shard sh = CamGenerator.Shard.parse(shard);
         maps.checkedMethod();
-        CamNetwork net = TrainedClassifier.open(weights, arch, width);
+        CamNetwork net = classifier.open();
         AttributionMethod m = maps.build(net);
         CamGenerator.run(m, data, ids, out, sh);
         return 0;

@@ -8,7 +8,6 @@ import org.wsss4j.data.VocDataset;
 import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.PolySgd;
 import org.wsss4j.nn.ResNetSpec;
-import org.wsss4j.nn.TrainedClassifier;
 import org.wsss4j.pipeline.PseudoLabelPipeline;
 import org.wsss4j.pipeline.PseudoLabelSettings;
 import org.wsss4j.refine.IrnAugmentation;
@@ -39,14 +38,8 @@ public final class MakePseudolabelsCommand implements Callable<Integer> {
             description = "Images with ground truth to score seeds and masks on; must lie within --list.")
     String evalList;
 
-    @Option(names = "--weights", required = true, description = "Classifier: wsss4j checkpoint or IRN/AdvCAM state_dict .npz.")
-    Path weights;
-
-    @Option(names = "--arch", defaultValue = "resnet50", description = "Architecture of a state_dict .npz (checkpoints name their own).")
-    String arch;
-
-    @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of a state_dict .npz.")
-    double width;
+    @Mixin
+    ClassifierWeightsOptions classifier;
 
     @Option(names = "--out", required = true, description = "Run folder.")
     Path out;
@@ -107,10 +100,11 @@ public final class MakePseudolabelsCommand implements Callable<Integer> {
         VocDataset data = VocDataset.open(vocRoot);
         List<String> ids = CliLists.ids(data, list);
         List<String> evalIds = CliLists.ids(data, evalList);
-        CamNetwork net = TrainedClassifier.open(weights, arch, width);
+        CamNetwork net = classifier.open();
+        // IRN's backbone: the ImageNet weights of --arch when given (the reference), else the classifier's own
         PseudoLabelPipeline.Backbone backbone = irnPretrained != null
-                ? new PseudoLabelPipeline.Backbone(irnPretrained, ResNetSpec.camBackbone(arch, width))
-                : new PseudoLabelPipeline.Backbone(weights, ResNetSpec.camBackbone(arch, width));
+                ? new PseudoLabelPipeline.Backbone(irnPretrained, ResNetSpec.camBackbone(classifier.arch, classifier.width))
+                : new PseudoLabelPipeline.Backbone(classifier.weights, net.spec());
         PseudoLabelPipeline.Result r = new PseudoLabelPipeline(data, settings, out, System.err)
                 .run(maps.build(net), ids, list, evalIds, backbone);
         System.out.println(r.row());
