@@ -43,7 +43,7 @@ public final class CamNetwork {
     /** VOC's 20 foreground classes (spec 1.1). */
     public static final int VOC_CLASSES = 20;
     /** The layout of the activations inside the graph (GraphLayers gives the measured reason). */
-    public static final Layout DEFAULT_LAYOUT = Layout.NCHW;
+    public static final Layout DEFAULT_LAYOUT = Layout.NHWC;
 
     private final SameDiff sd;
     private final ResNetSpec spec;
