@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,6 +22,8 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
  * at their interface and the same parameter names and shapes.
  */
 class LayoutParityTest {
+    @TempDir
+    Path tmp;
 
     private static INDArray random(Random r, double std, long... shape) {
         long n = 1;
@@ -125,6 +129,20 @@ class LayoutParityTest {
         CamNetwork[] nets = pair(spec, 2, DataType.DOUBLE, 1);
         assertTrue(!nets[1].hasInputGradientPass());
         assertSameFunction(nets, 35, 33, 1e-10, 6);
+    }
+
+    @Test
+    void checkpointSavedFromNchwLoadsIntoNhwcWithTheSameOutputs() {
+        ResNetSpec spec = ResNetSpec.camBackbone("resnet18", 0.125);
+        CamNetwork[] nets = pair(spec, 3, DataType.FLOAT, 9);
+        Path file = tmp.resolve("cam.npz");
+        Checkpoint.save(file, nets[0], CheckpointInfo.of(spec, List.of("a", "b", "c"),
+                CheckpointInfo.Normalisation.TORCHVISION, 1, 1, "train.txt", Map.of()));
+        CamNetwork loaded = CamNetwork.build(spec, 3, DataType.FLOAT, 10, Layout.NHWC); // other seed: other weights
+        INDArray x = random(new Random(3), 1, 1, 3, 41, 29).castTo(DataType.FLOAT);
+        assertTrue(maxDiff(nets[0].cams(x), loaded.cams(x)) > 1e-3, "differ before loading");
+        Checkpoint.load(file, loaded);
+        assertTrue(maxDiff(nets[0].cams(x), loaded.cams(x)) < 1e-4);
     }
 
     @Test
