@@ -25,6 +25,11 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
  * </ul>
  * Build once per process and reuse (graph build and the first gradient call take seconds). A
  * CamNetwork is not thread-safe.
+ *
+ * <p>Inside the graph the activations are in {@link #DEFAULT_LAYOUT} unless another
+ * {@link Layout} is asked for; the input, the class maps, the logits, the stage outputs of
+ * {@link #backbone()} and the input gradient are NCHW in every layout, and the parameters do not
+ * depend on it.
  */
 public final class CamNetwork {
     public static final String INPUT = "input";
@@ -37,11 +42,14 @@ public final class CamNetwork {
     private static final String VJP_INPUT_GRADIENT = "cams_vjp_input_gradient";
     /** VOC's 20 foreground classes (spec 1.1). */
     public static final int VOC_CLASSES = 20;
+    /** The layout of the activations inside the graph (GraphLayers gives the measured reason). */
+    public static final Layout DEFAULT_LAYOUT = Layout.NHWC;
 
     private final SameDiff sd;
     private final ResNetSpec spec;
     private final int numClasses;
     private final DataType dataType;
+    private final Layout layout;
     private final SDVariable input;
     private final ResNetBackbone backbone;
     private final SDVariable cams;
@@ -51,19 +59,23 @@ public final class CamNetwork {
     private String currentLoss;
     private boolean gradientFunctionBuilt;
 
-    private CamNetwork(ResNetSpec spec, int numClasses, DataType dataType, long seed) {
+    private CamNetwork(ResNetSpec spec, int numClasses, DataType dataType, long seed, Layout layout) {
         this.sd = SameDiff.create();
         this.spec = spec;
         this.numClasses = numClasses;
         this.dataType = dataType;
+        this.layout = layout;
         this.input = sd.placeHolder(INPUT, dataType, -1, 3, -1, -1);
-        GraphLayers layers = new GraphLayers(sd, new NetworkParameters(), dataType, seed);
-        this.backbone = ResNetBuilder.build(layers, input, spec);
-        this.parameters = layers.parameters();
-        SDVariable z = layers.conv1x1DefaultInit("classifier", backbone.features(), backbone.featureChannels(),
+        GraphLayers layers = new GraphLayers(sd, new NetworkParameters(), dataType, seed, layout);
+        // One permutation into the layout at the input and one out of it at the class maps (and
+        // at the stage outputs, computed only when asked for); cheap next to the convolutions.
+        ResNetBackbone inside = ResNetBuilder.buildInLayout(layers, layers.fromNchw(input), spec);
+        SDVariable z = layers.conv1x1DefaultInit("classifier", inside.features(), inside.featureChannels(),
                 numClasses, Group.NEW_LAYERS);
+        this.backbone = ResNetBuilder.inNchw(layers, inside);
+        this.parameters = layers.parameters();
+        this.cams = layers.toNchw(z).rename(CAMS);
         this.tape = layers.tape();
-        this.cams = z.rename(CAMS);
         this.logits = cams.mean(LOGITS, false, 2, 3);
         // dL/dx for any L(cams) is the vector-Jacobian product J^T (dL/dcams): the gradient of
         // sum(cams * upstream) with upstream held fixed.
@@ -78,8 +90,13 @@ public final class CamNetwork {
      * @param dataType FLOAT for use, DOUBLE for gradient checks
      */
     public static CamNetwork build(ResNetSpec spec, int numClasses, DataType dataType, long seed) {
+        return build(spec, numClasses, dataType, seed, DEFAULT_LAYOUT);
+    }
+
+    /** As above, with the activations inside the graph in {@code layout} (same parameters, same outputs). */
+    public static CamNetwork build(ResNetSpec spec, int numClasses, DataType dataType, long seed, Layout layout) {
         if (numClasses < 1) throw new IllegalArgumentException("numClasses must be >= 1: " + numClasses);
-        return new CamNetwork(spec, numClasses, dataType, seed);
+        return new CamNetwork(spec, numClasses, dataType, seed, layout);
     }
 
     /** IRN/AdvCAM's classifier: ResNet-50 at output stride 16 with 20 VOC classes, float32. */
@@ -101,6 +118,11 @@ public final class CamNetwork {
 
     public DataType dataType() {
         return dataType;
+    }
+
+    /** The layout of the activations inside the graph. */
+    public Layout layout() {
+        return layout;
     }
 
     /** The NCHW input placeholder {@value #INPUT} ([N, 3, H, W], normalised image). */

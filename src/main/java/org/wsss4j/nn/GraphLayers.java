@@ -28,6 +28,14 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
  *
  * <p>Every layer is also recorded on a {@link #tape()}, from which {@link InputGradientPass}
  * emits the input gradient of a network built here without SameDiff's autodiff.
+ *
+ * <p>The activations between the layers are in one {@link Layout}, chosen at construction; a
+ * network converts its NCHW input with {@link #fromNchw} and its outputs with {@link #toNchw}, so
+ * only the graph's inside depends on it. Why NHWC exists: ND4J 1.0.0-M2.1's oneDNN conv2d is
+ * markedly slower on NCHW tensors. Measured one convolution at a time, float32, batch 2,
+ * ResNet-50's layer shapes at 448 px (best of 5, two shared cores): the twelve shapes sum to
+ * 561 ms in NCHW against 437 ms in NHWC (PyTorch, NCHW: 383 ms); e.g. the 1x1 conv 64 -> 256 at
+ * 112 x 112 takes 67 ms in NCHW and 24 ms in NHWC.
  */
 public final class GraphLayers {
     /** Pad value for max-pool borders: never the maximum of a window holding a real value. */
@@ -36,17 +44,26 @@ public final class GraphLayers {
     private final SameDiff sd;
     private final NetworkParameters parameters;
     private final DataType dataType;
+    private final Layout layout;
     private final Random random;
     private final List<TapeEntry> tape = new ArrayList<>();
+    /** See {@link #fromNchw}; made on first use. */
+    private SDVariable autodiffGate;
 
     /**
      * @param seed seeds the from-scratch initialisation; the same seed gives the same weights
      *             on every backend (values come from java.util.Random, not the backend's RNG)
      */
     public GraphLayers(SameDiff sd, NetworkParameters parameters, DataType dataType, long seed) {
+        this(sd, parameters, dataType, seed, Layout.NCHW);
+    }
+
+    /** As above, with the activations between the layers in {@code layout}. */
+    public GraphLayers(SameDiff sd, NetworkParameters parameters, DataType dataType, long seed, Layout layout) {
         this.sd = sd;
         this.parameters = parameters;
         this.dataType = dataType;
+        this.layout = layout;
         this.random = new Random(seed);
     }
 
@@ -62,13 +79,51 @@ public final class GraphLayers {
         return parameters;
     }
 
+    /** The axis order of the activations every layer here reads and writes. */
+    public Layout layout() {
+        return layout;
+    }
+
+    /**
+     * An NCHW activation (e.g. the network's input) in this layout: itself when the layout is NCHW.
+     *
+     * <p>Otherwise the permutation reads x + 0, the 0 being a scalar graph variable that is no
+     * parameter (not in {@link #parameters()}, never trained or saved). Why: SameDiff 1.0.0-M2.1's
+     * autodiff differentiates an op only when one of its inputs depends on a trainable variable,
+     * so a placeholder gets a gradient only from an op that also reads one (measured: the gradient
+     * of a loss w.r.t. the input placeholder is missing after {@code permute(input)} or
+     * {@code input * 1.0}, present after {@code input * w}). In NCHW the stem convolution is that
+     * op; here the add is, at the cost of one pass over the input.
+     */
+    public SDVariable fromNchw(SDVariable x) {
+        if (layout == Layout.NCHW) {
+            return x;
+        }
+        if (autodiffGate == null) {
+            autodiffGate = sd.var(sd.generateNewVarName("layout_autodiff_gate", 0), Nd4j.scalar(dataType, 0.0));
+        }
+        return permute(x, x.add(autodiffGate), layout.fromNchw());
+    }
+
+    /** An activation of this layout as NCHW (e.g. a network output): itself when the layout is NCHW. */
+    public SDVariable toNchw(SDVariable x) {
+        return layout == Layout.NCHW ? x : permute(x, x, layout.toNchw());
+    }
+
+    /** permute(source, order), recorded as a permutation of x (source equals x in value). */
+    private SDVariable permute(SDVariable x, SDVariable source, int[] order) {
+        SDVariable y = source.permute(order);
+        tape.add(new TapeEntry.Permute(x, y, order));
+        return y;
+    }
+
     /** The layers emitted so far, in the order they were added to the graph. */
     public List<TapeEntry> tape() {
         return Collections.unmodifiableList(tape);
     }
 
     /**
-     * PyTorch's {@code Conv2d(in, out, k, stride, padding, dilation, bias=False)} on NCHW input,
+     * PyTorch's {@code Conv2d(in, out, k, stride, padding, dilation, bias=False)},
      * weight {@code <name>.weight} initialised Kaiming-normal (fan_out, ReLU gain) as torchvision
      * does for ResNet: std = sqrt(2 / (out * k * k)).
      */
@@ -113,11 +168,11 @@ public final class GraphLayers {
         Conv2DConfig config = Conv2DConfig.builder()
                 .kH(k).kW(k).sH(stride).sW(stride).pH(padding).pW(padding).dH(dilation).dW(dilation)
                 .paddingMode(PaddingMode.VALID) // VALID + pH/pW = explicit symmetric padding
-                .dataFormat(Conv2DConfig.NCHW)
+                .dataFormat(layout.convFormat())
                 .weightsFormat(WeightsFormat.YXIO)
                 .build();
         SDVariable y = bias == null ? sd.cnn().conv2d(x, weight, config) : sd.cnn().conv2d(x, weight, bias, config);
-        tape.add(new TapeEntry.Conv(x, y, weight, k, stride, padding));
+        tape.add(new TapeEntry.Conv(x, y, weight, k, stride, padding, layout));
         return y;
     }
 
@@ -142,7 +197,7 @@ public final class GraphLayers {
                                          int padding, int dilation, long outChannels) {
         SDVariable padded = x;
         if (padding > 0) {
-            INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {padding, padding}, {padding, padding}});
+            INDArray pads = Nd4j.createFromArray(layout.spatialPads(padding, padding, padding, padding));
             padded = sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, 0.0);
         }
         SDVariable[] taps = new SDVariable[k * k];
@@ -150,21 +205,22 @@ public final class GraphLayers {
             for (int b = 0; b < k; b++) {
                 long endH = -(long) (k - 1 - a) * dilation;
                 long endW = -(long) (k - 1 - b) * dilation;
-                // Mask bits: dims 0 and 1 whole; an end of 0 means "to the end" (end mask).
-                int endMask = 0b0011 | (endH == 0 ? 0b0100 : 0) | (endW == 0 ? 0b1000 : 0);
+                // Mask bits: batch and channels whole; an end of 0 means "to the end" (end mask).
+                int whole = layout.maskBits(true, true, false, false);
+                int endMask = whole | layout.maskBits(false, false, endH == 0, endW == 0);
                 taps[a * k + b] = sd.stridedSlice(padded,
-                        new long[] {0, 0, (long) a * dilation, (long) b * dilation},
-                        new long[] {0, 0, endH, endW},
-                        new long[] {1, 1, stride, stride},
-                        0b0011, endMask, 0, 0, 0);
+                        layout.place(0, 0, (long) a * dilation, (long) b * dilation),
+                        layout.place(0, 0, endH, endW),
+                        layout.place(1, 1, stride, stride),
+                        whole, endMask, 0, 0, 0);
             }
         }
-        SDVariable stacked = sd.concat(1, taps);
+        SDVariable stacked = sd.concat(layout.channelAxis(), taps);
         long out = outChannels > 0 ? outChannels : weight.getArr().size(3);
         SDVariable flatKernel = weight.reshape(1, 1, -1, out);
         Conv2DConfig pointwise = Conv2DConfig.builder()
                 .kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
-                .paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO)
+                .paddingMode(PaddingMode.VALID).dataFormat(layout.convFormat()).weightsFormat(WeightsFormat.YXIO)
                 .build();
         return bias == null ? sd.cnn().conv2d(stacked, flatKernel, pointwise)
                 : sd.cnn().conv2d(stacked, flatKernel, bias, pointwise);
@@ -179,10 +235,10 @@ public final class GraphLayers {
      */
     public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
         SDVariable[] scaleShift = frozenBatchNormScaleShift(name, channels, eps, group);
-        SDVariable scale = scaleShift[0].reshape(1, channels, 1, 1);
-        SDVariable y = x.mul(scale).add(scaleShift[1].reshape(1, channels, 1, 1));
+        SDVariable scale = scaleShift[0].reshape(layout.channelShape(channels));
+        SDVariable y = x.mul(scale).add(scaleShift[1].reshape(layout.channelShape(channels)));
         tape.add(new TapeEntry.ChannelAffine(x, y, scale));
-        parameters.recordBatchNormOutput(name, y, eps);
+        recordBatchNormOutput(name, y, eps);
         return y;
     }
 
@@ -202,8 +258,16 @@ public final class GraphLayers {
         SDVariable[] scaleShift = frozenBatchNormScaleShift(bnName, out, eps, group);
         SDVariable folded = w.mul(scaleShift[0].reshape(1, 1, 1, out));
         SDVariable y = convWith(folded, scaleShift[1], x, k, stride, padding, dilation, out);
-        parameters.recordBatchNormOutput(bnName, y, eps);
+        recordBatchNormOutput(bnName, y, eps);
         return y;
+    }
+
+    /**
+     * Records a norm's output for {@link BatchNormCalibration}, which reads it as NCHW: in another
+     * layout an NCHW view is added to the graph, computed only when it is asked for.
+     */
+    private void recordBatchNormOutput(String name, SDVariable y, double eps) {
+        parameters.recordBatchNormOutput(name, toNchw(y), eps);
     }
 
     /** The per-channel scale and shift of frozen batch norm, each [channels]; registers its four tensors. */
@@ -246,23 +310,23 @@ public final class GraphLayers {
         int extra = ceilMode ? stride - 1 : 0;
         SDVariable padded = x;
         if (padding > 0 || extra > 0) {
-            INDArray pads = Nd4j.createFromArray(new int[][] {
-                {0, 0}, {0, 0}, {padding, padding + extra}, {padding, padding + extra}});
+            INDArray pads = Nd4j.createFromArray(
+                    layout.spatialPads(padding, padding + extra, padding, padding + extra));
             padded = sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, POOL_PAD_VALUE);
         }
-        Pooling2DConfig config = maxPoolConfig(kernel, stride);
+        Pooling2DConfig config = maxPoolConfig(kernel, stride, layout);
         SDVariable y = sd.cnn().maxPooling2d(padded, config);
-        tape.add(new TapeEntry.MaxPool(x, padded, y, kernel, stride, padding, extra));
+        tape.add(new TapeEntry.MaxPool(x, padded, y, kernel, stride, padding, extra, layout));
         return y;
     }
 
     /** The configuration of {@link #maxPool}'s pooling op (on the already padded input). */
-    static Pooling2DConfig maxPoolConfig(int kernel, int stride) {
+    static Pooling2DConfig maxPoolConfig(int kernel, int stride, Layout layout) {
         return Pooling2DConfig.builder()
                 .kH(kernel).kW(kernel).sH(stride).sW(stride).pH(0).pW(0).dH(1).dW(1)
                 .type(Pooling2D.Pooling2DType.MAX)
                 .paddingMode(PaddingMode.VALID)
-                .isNHWC(false)
+                .isNHWC(layout == Layout.NHWC)
                 .build();
     }
 

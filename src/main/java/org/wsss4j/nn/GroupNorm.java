@@ -26,10 +26,14 @@ public final class GroupNorm {
 
     /**
      * {@code nn.GroupNorm(groups, channels)} on NCHW {@code x}, registering {@code <name>.weight}
-     * (gamma, initialised 1) and {@code <name>.bias} (beta, initialised 0).
+     * (gamma, initialised 1) and {@code <name>.bias} (beta, initialised 0). Only for NCHW layer
+     * factories (IRN's branches, the one user, run in NCHW).
      */
     public static SDVariable build(GraphLayers layers, String name, SDVariable x, int channels, int groups,
                                    Group group) {
+        if (layers.layout() != Layout.NCHW) {
+            throw new IllegalArgumentException("GroupNorm is built for NCHW activations, not " + layers.layout());
+        }
         SDVariable gamma = layers.register(name + ".weight", Nd4j.ones(layers.dataType(), channels), Kind.GN_WEIGHT,
                 group);
         SDVariable beta = layers.register(name + ".bias", Nd4j.zeros(layers.dataType(), channels), Kind.GN_BIAS, group);

@@ -12,7 +12,6 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,8 +36,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>max-pool: the pooling backward on the padded input (each window's gradient goes to its
  *       maximum), then the padding cut off again;</li>
  *   <li>x * scale + shift (frozen batch norm): g * scale;</li>
- *   <li>a + b: g to both; a variable read by several layers gets the sum of their gradients.</li>
+ *   <li>a + b: g to both; a variable read by several layers gets the sum of their gradients;</li>
+ *   <li>a permutation of the axes (a change of {@link Layout}): g permuted back.</li>
  * </ul>
+ * Convolutions and max-pools are differentiated in the layout they ran in (recorded on the tape).
  */
 public final class InputGradientPass {
     private InputGradientPass() {}
@@ -78,6 +79,8 @@ public final class InputGradientPass {
             } else if (entry instanceof TapeEntry.Add a) {
                 accumulate(grads, a.a(), g);
                 accumulate(grads, a.b(), g);
+            } else if (entry instanceof TapeEntry.Permute p) {
+                accumulate(grads, p.input(), g.permute(inverse(p.order())));
             } else {
                 throw new IllegalStateException("unknown tape entry " + entry); // unsupported() let it through
             }
@@ -126,7 +129,15 @@ public final class InputGradientPass {
         if (entry instanceof TapeEntry.MaxPool m) return List.of(m.input());
         if (entry instanceof TapeEntry.ChannelAffine a) return List.of(a.input());
         if (entry instanceof TapeEntry.Add a) return List.of(a.a(), a.b());
+        if (entry instanceof TapeEntry.Permute p) return List.of(p.input());
         return List.of();
+    }
+
+    /** The permutation undoing {@code order}. */
+    private static int[] inverse(int[] order) {
+        int[] inv = new int[order.length];
+        for (int i = 0; i < order.length; i++) inv[order[i]] = i;
+        return inv;
     }
 
     private static void accumulate(Map<String, SDVariable> grads, SDVariable v, SDVariable g) {
@@ -155,22 +166,23 @@ public final class InputGradientPass {
         int k = c.kernel();
         int s = c.stride();
         int p = c.padding();
+        Layout layout = c.layout();
         if (s == 1) {
-            return transposedConv(sd, g, c.weight(), k, 1, p);
+            return transposedConv(sd, g, c.weight(), k, 1, p, layout);
         }
-        SDVariable full = transposedConv(sd, g, c.weight(), k, s, 0);
+        SDVariable full = transposedConv(sd, g, c.weight(), k, s, 0, layout);
         if (p < s - 1) {
-            INDArray pads = Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0}, {0, s - 1}, {0, s - 1}});
+            INDArray pads = Nd4j.createFromArray(layout.spatialPads(0, s - 1, 0, s - 1));
             full = sd.nn().pad(full, sd.constant(pads), PadMode.CONSTANT, 0.0);
         }
-        return sd.slice(full, sd.constant(Nd4j.createFromArray(new long[] {0, 0, p, p})), c.input().shape());
+        return sd.slice(full, sd.constant(Nd4j.createFromArray(layout.place(0, 0, p, p))), c.input().shape());
     }
 
     private static SDVariable transposedConv(SameDiff sd, SDVariable g, SDVariable weight, int k, int stride,
-                                             int padding) {
+                                             int padding, Layout layout) {
         DeConv2DConfig config = DeConv2DConfig.builder()
                 .kH(k).kW(k).sH(stride).sW(stride).pH(padding).pW(padding).dH(1).dW(1)
-                .isSameMode(false).dataFormat(Conv2DConfig.NCHW)
+                .isSameMode(false).dataFormat(layout.convFormat())
                 .build();
         return sd.cnn().deconv2d(g, weight, config);
     }
@@ -178,15 +190,17 @@ public final class InputGradientPass {
     /** dL/dx of max-pool: the pooling backward w.r.t. the padded input, then the pad removed (a slice). */
     private static SDVariable maxPoolInputGradient(SameDiff sd, TapeEntry.MaxPool m, SDVariable g) {
         SDVariable paddedGrad = new Pooling2DDerivative(sd, new SDVariable[] {m.padded(), g},
-                GraphLayers.maxPoolConfig(m.kernel(), m.stride())).outputVariable();
+                GraphLayers.maxPoolConfig(m.kernel(), m.stride(), m.layout())).outputVariable();
         int before = m.padding();
         int after = m.padding() + m.extra();
         if (before == 0 && after == 0) {
             return paddedGrad;
         }
         // Ends relative to the end (negative), so any input size works; an end of 0 = "to the end".
-        int endMask = 0b0011 | (after == 0 ? 0b1100 : 0);
-        return sd.stridedSlice(paddedGrad, new long[] {0, 0, before, before}, new long[] {0, 0, -after, -after},
-                new long[] {1, 1, 1, 1}, 0b0011, endMask, 0, 0, 0);
+        Layout layout = m.layout();
+        int whole = layout.maskBits(true, true, false, false);
+        int endMask = whole | layout.maskBits(false, false, after == 0, after == 0);
+        return sd.stridedSlice(paddedGrad, layout.place(0, 0, before, before), layout.place(0, 0, -after, -after),
+                new long[] {1, 1, 1, 1}, whole, endMask, 0, 0, 0);
     }
 }

@@ -24,6 +24,6 @@ public final class PointwiseConv {
         }
         SDVariable bias = layers.register(name + ".bias",
                 Nd4j.create(b, new long[] {out}, DataType.DOUBLE).castTo(layers.dataType()), Kind.CONV_BIAS, group);
-        return y.add(bias.reshape(1, out, 1, 1));
+        return y.add(bias.reshape(layers.layout().channelShape(out)));
     }
 }

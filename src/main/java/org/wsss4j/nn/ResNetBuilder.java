@@ -26,8 +26,19 @@ public final class ResNetBuilder {
         return build(new GraphLayers(sd, new NetworkParameters(), dataType, seed), input, spec);
     }
 
-    /** As above, with the caller's layer factory (to share one parameter table and RNG). */
+    /**
+     * As above, with the caller's layer factory (to share one parameter table and RNG). The input
+     * and the returned stem and stage outputs are NCHW whatever the factory's {@link Layout}.
+     */
     public static ResNetBackbone build(GraphLayers layers, SDVariable input, ResNetSpec spec) {
+        return inNchw(layers, buildInLayout(layers, layers.fromNchw(input), spec));
+    }
+
+    /**
+     * The backbone reading {@code input} in the factory's layout, its stem and stage outputs in
+     * the same layout (for a head built by the same factory).
+     */
+    static ResNetBackbone buildInLayout(GraphLayers layers, SDVariable input, ResNetSpec spec) {
         Group g = Group.BACKBONE;
         int stem = spec.stemChannels();
         SDVariable x = layers.relu(
@@ -52,6 +63,14 @@ public final class ResNetBuilder {
             stages.add(x);
         }
         return new ResNetBackbone(spec, stemOut, stages, layers.parameters());
+    }
+
+    /** {@code backbone}'s stem and stage outputs as NCHW (the same variables when the layout is NCHW). */
+    static ResNetBackbone inNchw(GraphLayers layers, ResNetBackbone backbone) {
+        List<SDVariable> stages = new ArrayList<>();
+        for (SDVariable s : backbone.stages()) stages.add(layers.toNchw(s));
+        SDVariable stem = backbone.stem() == null ? null : layers.toNchw(backbone.stem());
+        return new ResNetBackbone(backbone.spec(), stem, stages, backbone.parameters());
     }
 
     /** Two 3x3 convs; the first carries the stride. */

@@ -14,10 +14,11 @@ public sealed interface TapeEntry {
 
     /**
      * A convolution y = conv(x, weight) (+ bias, which has no input gradient) with a YXIO kernel,
-     * explicit symmetric padding and no dilation (dilation 1, or a 1x1 kernel where it has no effect).
+     * explicit symmetric padding and no dilation (dilation 1, or a 1x1 kernel where it has no effect),
+     * on activations in {@code layout}.
      */
-    record Conv(SDVariable input, SDVariable output, SDVariable weight, int kernel, int stride, int padding)
-            implements TapeEntry {}
+    record Conv(SDVariable input, SDVariable output, SDVariable weight, int kernel, int stride, int padding,
+                Layout layout) implements TapeEntry {}
 
     /** y = max(x, 0). */
     record Relu(SDVariable input, SDVariable output) implements TapeEntry {}
@@ -25,16 +26,22 @@ public sealed interface TapeEntry {
     /**
      * Max-pool as {@link GraphLayers#maxPool} builds it: {@code padded} is {@code input} padded by
      * {@code padding} before and {@code padding + extra} after in H and W (the very negative pad
-     * value, so padded positions never win), pooled with no further padding.
+     * value, so padded positions never win), pooled with no further padding, in {@code layout}.
      */
     record MaxPool(SDVariable input, SDVariable padded, SDVariable output, int kernel, int stride, int padding,
-                   int extra) implements TapeEntry {}
+                   int extra, Layout layout) implements TapeEntry {}
 
     /** y = a + b of equal shapes (a residual connection). */
     record Add(SDVariable a, SDVariable b, SDVariable output) implements TapeEntry {}
 
-    /** y = x * scale + shift per channel (frozen batch norm); {@code scale} is [1, C, 1, 1]. */
+    /** y = x * scale + shift per channel (frozen batch norm); {@code scale} broadcasts over the channel axis. */
     record ChannelAffine(SDVariable input, SDVariable output, SDVariable scale) implements TapeEntry {}
+
+    /**
+     * y = x with its axes reordered, y's axis i being x's axis {@code order[i]} (a change of
+     * {@link Layout}); its input gradient is g with the inverse order.
+     */
+    record Permute(SDVariable input, SDVariable output, int[] order) implements TapeEntry {}
 
     /** A layer whose input gradient the reverse pass does not emit (e.g. a dilated convolution). */
     record Unsupported(String what, SDVariable output) implements TapeEntry {}
