@@ -95,11 +95,14 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
     static final double SHAPES_LR = 0.01;
 
     /**
-     * 60 epochs (300 steps of 8) on the scored images' IR labels: after 20, IRN's boundary map still
-     * marked the insides of dotted and checked objects as edges, so the walk drained those objects
-     * (AdvCAM mask 58.1 at 20 epochs, 64.5 at 60, same maps; experiments/table1.md).
+     * 20 epochs (100 steps of 8) on the scored images' IR labels, about 3 minutes per method on two
+     * cores. More would help: after 20, IRN's boundary map still marks the insides of dotted and
+     * checked objects as edges, so the walk drains those objects (AdvCAM mask 58.1 at 20 epochs,
+     * 64.5 at 60, same maps; experiments/table1.md), but 60 epochs take 9 minutes per method and
+     * the run has to fit in 15. The step's cost is mostly the affinity loss's many small ops (the
+     * path maximum per direction), the next thing to make faster.
      */
-    static final int SHAPES_IRN_EPOCHS = 60;
+    static final int SHAPES_IRN_EPOCHS = 20;
     static final int SHAPES_IRN_BATCH = 8;
 
     /**
