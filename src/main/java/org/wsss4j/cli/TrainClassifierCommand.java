@@ -48,6 +48,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier (1.0 = torchvision).")
     double width;
 
+    @Option(names = "--layer-strides", split = ",", description = "Strides of layer1..layer4 (default 1,2,2,1: output stride 16 after the stem's 4).")
+    List<Integer> layerStrides;
+
     @Option(names = "--pretrained", description = "Initial weights: a torchvision/IRN state_dict .npz or a wsss4j checkpoint.")
     Path pretrained;
 
@@ -87,8 +90,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         ResNetSpec spec;
         try {
             spec = ResNetSpec.camBackbone(arch, width);
+            if (layerStrides != null) spec = spec.withLayerStrides(layerStrides);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--arch: " + e.getMessage());
+            throw new BadInputException((layerStrides == null ? "--arch: " : "--arch/--layer-strides: ") + e.getMessage());
         }
         if (resizeLong.length != 2) {
             throw new BadInputException("--resize-long takes two numbers MIN,MAX, e.g. 320,640");

@@ -13,7 +13,6 @@ import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -71,7 +70,9 @@ public final class InputGradientPass {
             if (entry instanceof TapeEntry.Conv c) {
                 accumulate(grads, c.input(), convInputGradient(sd, c, g));
             } else if (entry instanceof TapeEntry.Relu r) {
-                accumulate(grads, r.input(), new ThresholdReluBp(sd, r.output(), g, 0.0).outputVariable());
+                // g * 1[y > 0] as two plain elementwise ops: libnd4j M2.1's fused thresholdedrelu_bp
+                // took 66 ms on a [2, 112, 112, 256] float tensor where step + multiply take 19 ms.
+                accumulate(grads, r.input(), sd.math().step(r.output(), 0.0).mul(g));
             } else if (entry instanceof TapeEntry.MaxPool m) {
                 accumulate(grads, m.input(), maxPoolInputGradient(sd, m, g));
             } else if (entry instanceof TapeEntry.ChannelAffine a) {
