@@ -1,5 +1,6 @@
 package org.wsss4j.nn;
 
+import static org.wsss4j.nn.GaussianArrays.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Kind;
 import org.wsss4j.nn.NetworkParameters.Parameter;
@@ -25,14 +25,6 @@ class CamNetworkGradientTest {
     private static INDArray x;
     private static INDArray weights; // fixed random R: the test loss is sum(cams * R)
     private static final String LOSS = "test_loss";
-
-    private static INDArray random(Random r, double std, long... shape) {
-        long n = 1;
-        for (long d : shape) n *= d;
-        double[] v = new double[(int) n];
-        for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian() * std;
-        return Nd4j.create(v, shape, DataType.DOUBLE);
-    }
 
     @BeforeAll
     static void build() {

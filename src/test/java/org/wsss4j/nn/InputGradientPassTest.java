@@ -1,5 +1,6 @@
 package org.wsss4j.nn;
 
+import static org.wsss4j.nn.GaussianArrays.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +13,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Parameter;
 
@@ -21,14 +21,6 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
  * sum(cams * R), in double precision, on tiny CAM networks with non-trivial batch-norm statistics.
  */
 class InputGradientPassTest {
-
-    private static INDArray random(Random r, double std, long... shape) {
-        long n = 1;
-        for (long d : shape) n *= d;
-        double[] v = new double[(int) n];
-        for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian() * std;
-        return Nd4j.create(v, shape, DataType.DOUBLE);
-    }
 
     /** A network whose frozen batch norms are not the identity, so the folded kernels matter. */
     private static CamNetwork network(ResNetSpec spec, int classes, long seed) {

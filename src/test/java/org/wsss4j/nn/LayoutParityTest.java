@@ -1,5 +1,6 @@
 package org.wsss4j.nn;
 
+import static org.wsss4j.nn.GaussianArrays.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.nn.NetworkParameters.Parameter;
 
 /**
@@ -24,14 +24,6 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
 class LayoutParityTest {
     @TempDir
     Path tmp;
-
-    private static INDArray random(Random r, double std, long... shape) {
-        long n = 1;
-        for (long d : shape) n *= d;
-        double[] v = new double[(int) n];
-        for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian() * std;
-        return Nd4j.create(v, shape, DataType.DOUBLE);
-    }
 
     /** The two layouts of one network; frozen batch norms made non-trivial, identical in both. */
     private static CamNetwork[] pair(ResNetSpec spec, int classes, DataType dt, long seed) {
