@@ -2,6 +2,9 @@ package org.wsss4j.nn;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Kind;
@@ -38,7 +41,22 @@ public final class GroupNorm {
                 group);
         SDVariable beta = layers.register(name + ".bias", Nd4j.zeros(layers.dataType(), channels), Kind.GN_BIAS, group);
         SDVariable normalised = normalise(layers.graph(), x, channels, groups, DEFAULT_EPS);
-        return normalised.mul(gamma.reshape(1, channels, 1, 1)).add(beta.reshape(1, channels, 1, 1));
+        return scale(layers.graph(), normalised, gamma, channels).add(beta.reshape(1, channels, 1, 1));
+    }
+
+    /**
+     * x * gamma per channel, as a 1x1 depthwise convolution: one product per element, so the
+     * same values as the broadcast multiply, but libnd4j's broadcast multiply backward (the
+     * per-channel sum for gamma's gradient over N, H, W) took about twice as long as the
+     * depthwise convolution's whole backward (measured at [8, 256, 32, 32]), and it was the
+     * largest op of IRN's training step.
+     */
+    private static SDVariable scale(SameDiff sd, SDVariable x, SDVariable gamma, int channels) {
+        Conv2DConfig config = Conv2DConfig.builder()
+                .kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat(Layout.NCHW.convFormat()).weightsFormat(WeightsFormat.YXIO)
+                .build();
+        return sd.cnn().depthWiseConv2d(x, gamma.reshape(1, 1, channels, 1), config);
     }
 
     /** (x - mean_g) / sqrt(var_g + eps) per sample and group, without the affine part. */

@@ -1,14 +1,16 @@
 package org.wsss4j.refine;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -18,13 +20,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Affinity a = 1 - max of sigmoid(edge) over the path cells of a pair (IRN's to_affinity).
  * Each path cell (y, x) relative to the source is one shifted window of the edge map over the
  * source region [0, Hm - rf) x [rf, Wm - rf), so a direction's affinities are the max of L such
- * windows; windows are shared by every direction whose path crosses that offset. (The reference
- * gathers the cells by index; ND4J 1.0.0-M2.1's gather has no working gradient, measured here,
- * while strided slices do. The values are the same.) Pairs come out in {@link PathPairs} order,
- * p = d * N + s.
+ * windows. The reference gathers the cells by index; ND4J 1.0.0-M2.1's gather has no working
+ * gradient (measured here), so the windows are cut by a convolution with a one-hot kernel per
+ * (direction, cell), exact (see {@link #shifts}). Directions of equal path length L share one
+ * convolution and one max over L; the 152 directions of radius 10 make 20 such groups, where one
+ * strided slice per window, one concat and max per direction, and one gradient addition per
+ * shared window made thousands of tiny ops, whose per-op overhead dominated the training step.
+ * Pairs come out in {@link PathPairs} order, p = d * N + s.
  *
- * <p>Displacement difference delta = D(source) - D(destination), the same windows of the two
- * channels. The four terms, with n_* the number of pairs of each kind in the whole batch:
+ * <p>Displacement difference delta = D(source) - D(destination), one convolution with a +1 and
+ * a -1 tap per direction on each channel. The four terms, with n_* the number of pairs of each kind in the whole batch:
  * L_pos_bg = sum(bg * -ln(a + 1e-5)) / (n_bg + 1e-5), L_pos_fg likewise,
  * L_neg = sum(neg * -ln(1 + 1e-5 - a)) / (n_neg + 1e-5),
  * L_dp_fg = sum(fg * |delta - (dy, dx)|_1) / (2 n_fg + 1e-5), L_dp_bg = sum(bg * |delta|_1) / (2 n_bg + 1e-5),
@@ -75,23 +80,35 @@ public final class IrnLoss {
         DataType dt = edgeLogits.dataType();
         PathIndex index = pairs.pathIndex();
         int rf = index.radiusFloor();
-        int hc = pairs.height() - rf, wc = pairs.width() - 2 * rf, n = pairs.numSources();
+        int hm = pairs.height(), wm = pairs.width();
+        int hc = hm - rf, wc = wm - 2 * rf, n = pairs.numSources();
         int d = pairs.numDirections();
 
+        // a = 1 - max over the path cells, one group of directions of equal path length at a time
+        // (PathIndex orders the directions by length, so the groups are consecutive and their
+        // concatenation is already in pair order)
         SDVariable prob = sd.nn().sigmoid(edgeLogits);
-        Map<Long, SDVariable> windows = new HashMap<>();
-        SDVariable[] maxima = new SDVariable[d];
-        for (int k = 0; k < d; k++) {
-            int[][] path = index.path(k);
-            SDVariable[] cells = new SDVariable[path.length];
-            for (int l = 0; l < path.length; l++) {
-                int dy = path[l][0], dx = path[l][1];
-                cells[l] = windows.computeIfAbsent(((long) dy << 32) | (dx & 0xffffffffL),
-                        key -> window(sd, prob, dy, dx, rf, hc, wc));
+        List<SDVariable> maxima = new ArrayList<>();
+        for (int first = 0; first < d; ) {
+            int len = index.pathLength(first), end = first;
+            while (end < d && index.pathLength(end) == len) {
+                end++;
             }
-            maxima[k] = sd.concat(1, cells).max(1); // [N, Hc, Wc]
+            float[] kernel = new float[(rf + 1) * (2 * rf + 1) * (end - first) * len];
+            int slots = (end - first) * len;
+            for (int k = first; k < end; k++) {
+                int[][] path = index.path(k);
+                for (int l = 0; l < len; l++) {
+                    set(kernel, rf, slots, path[l][0], path[l][1], (k - first) * len + l, 1f);
+                }
+            }
+            SDVariable cells = shifts(sd, prob, kernel, rf, slots, dt) // [N, D_L * L, Hc, Wc]
+                    .reshape(-1, end - first, len, hc, wc);
+            maxima.add(firstMax(sd, cells, len));
+            first = end;
         }
-        SDVariable pathMax = sd.stack(1, maxima).reshape(-1, (long) d * n);
+        SDVariable pathMax = (maxima.size() == 1 ? maxima.get(0) : sd.concat(1, maxima.toArray(new SDVariable[0])))
+                .reshape(-1, (long) d * n);
         SDVariable aff = pathMax.rsub(1.0).rename(AFFINITY);
 
         SDVariable bg = sd.placeHolder(BG_POS_LABEL, dt, -1, (long) d * n);
@@ -107,20 +124,26 @@ public final class IrnLoss {
         SDVariable posFg = fg.mul(posLoss).sum().div(nFg.add(EPS)).rename(POS_FG);
         SDVariable neg = ng.mul(negLoss).sum().div(nNeg.add(EPS)).rename(NEG);
 
-        // delta = D(source) - D(destination) per direction: [N, 2, D, Hc, Wc] -> [N, 2, D, N_src]
-        SDVariable source = window(sd, displacement, 0, 0, rf, hc, wc);
-        SDVariable[] deltas = new SDVariable[d];
+        // delta = D(source) - D(destination) per direction, both channels as images of the batch:
+        // [N * 2, 1, Hm, Wm] -> [N * 2, D, Hc, Wc] -> [N, 2, D, N_src]
+        float[] kernel = new float[(rf + 1) * (2 * rf + 1) * d];
         float[] target = new float[2 * d];
         for (int k = 0; k < d; k++) {
             int[] dir = index.direction(k);
-            deltas[k] = source.sub(window(sd, displacement, dir[0], dir[1], rf, hc, wc));
+            set(kernel, rf, d, 0, 0, k, 1f);
+            set(kernel, rf, d, dir[0], dir[1], k, -1f);
             target[k] = dir[0];
             target[d + k] = dir[1];
         }
-        SDVariable delta = sd.stack(2, deltas).reshape(-1, 2, d, n);
-        SDVariable dirs = sd.constant(Nd4j.create(target, new long[] {1, 2, d, 1}).castTo(dt));
+        SDVariable delta = shifts(sd, displacement.reshape(-1, 1, hm, wm), kernel, rf, d, dt).reshape(-1, 2, d, n);
+        // masks and targets at delta's full shape: libnd4j's broadcasting multiply/subtract
+        // backward is several times slower than the same-shape one; these depend on placeholders
+        // and constants only, so no backward is built for them
         SDVariable fgMask = fg.reshape(-1, 1, d, n);
+        fgMask = sd.concat(1, fgMask, fgMask);
         SDVariable bgMask = bg.reshape(-1, 1, d, n);
+        bgMask = sd.concat(1, bgMask, bgMask);
+        SDVariable dirs = sd.onesLike(fgMask).mul(sd.constant(Nd4j.create(target, new long[] {1, 2, d, 1}).castTo(dt)));
         SDVariable dpFg = sd.math().abs(delta.sub(dirs)).mul(fgMask).sum()
                 .div(nFg.mul(2).add(EPS)).rename(DP_FG);
         SDVariable dpBg = sd.math().abs(delta).mul(bgMask).sum()
@@ -131,10 +154,40 @@ public final class IrnLoss {
         return new IrnLoss(pairs, dt);
     }
 
-    /** The window of a [N, C, Hm, Wm] map at offset (dy, dx) from the source region: [N, C, Hc, Wc]. */
-    private static SDVariable window(SameDiff sd, SDVariable map, int dy, int dx, int rf, int hc, int wc) {
-        return sd.stridedSlice(map, new long[] {0, 0, dy, rf + dx}, new long[] {0, 0, dy + hc, rf + dx + wc},
-                new long[] {1, 1, 1, 1}, 0b0011, 0b0011, 0, 0, 0);
+    /** Sets tap (dy, dx) of output channel {@code out} of a [rf + 1, 2 rf + 1, 1, outs] YXIO kernel. */
+    private static void set(float[] kernel, int rf, int outs, int dy, int dx, int out, float value) {
+        kernel[(dy * (2 * rf + 1) + rf + dx) * outs + out] = value;
+    }
+
+    /**
+     * A valid convolution of the one-channel maps [B, 1, Hm, Wm] with a kernel of +-1 taps:
+     * output channel c at source (y, x) is the sum of the taps' values at (y + dy, rf + x + dx),
+     * [B, outs, Hc, Wc]. With one tap per channel it is a shifted window of the map, with two
+     * of opposite signs their difference; either way every other product is an exact 0, so the
+     * value is that of the copy or of the single subtraction (one rounding), in any summation
+     * order. One convolution replaces one strided slice per window and the per-window gradient
+     * additions of their backward (thousands of ops at radius 10).
+     */
+    private static SDVariable shifts(SameDiff sd, SDVariable maps, float[] kernel, int rf, int outs, DataType dt) {
+        int kh = rf + 1, kw = 2 * rf + 1;
+        SDVariable w = sd.constant(Nd4j.create(kernel, new long[] {kh, kw, 1, outs}).castTo(dt));
+        Conv2DConfig config = Conv2DConfig.builder()
+                .kH(kh).kW(kw).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO)
+                .build();
+        return sd.cnn().conv2d(maps, w, config);
+    }
+
+    /**
+     * The maximum over axis 2 of [N, D_L, L, Hc, Wc] as sum(x * onehot(argmax)): the same value
+     * and the same gradient as reduce_max (all of it to the first maximal cell, libnd4j's
+     * IndexMax tie rule), but its backward is two same-shape elementwise ops instead of
+     * reduce_max_bp's per-element scatter, the slowest op of the step at radius 10.
+     */
+    private static SDVariable firstMax(SameDiff sd, SDVariable x, int len) {
+        SDVariable at = sd.argmax(x, false, 2);
+        SDVariable onehot = sd.oneHot(null, at, len, 2, 1.0, 0.0, x.dataType());
+        return x.mul(onehot).sum(2);
     }
 
     public PathPairs pairs() {

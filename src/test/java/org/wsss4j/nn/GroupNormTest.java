@@ -112,6 +112,25 @@ class GroupNormTest {
     }
 
     @Test
+    void floatScaleIsTheBroadcastProductBitForBit() {
+        // the per-channel scale runs as a 1x1 depthwise convolution; in float32 it must round
+        // exactly as normalised * gamma + beta with broadcast arrays does
+        double[] x = random(N * C * H * W, 8, 2.0, 0.5), gamma = random(C, 9, 0.7, 1.0), beta = random(C, 10, 0.5, 0.0);
+        SameDiff sd = SameDiff.create();
+        GraphLayers layers = new GraphLayers(sd, new NetworkParameters(), DataType.FLOAT, 0);
+        SDVariable in = sd.var("x", Nd4j.create(x, new long[] {N, C, H, W}, DataType.DOUBLE).castTo(DataType.FLOAT));
+        SDVariable y = GroupNorm.build(layers, "gn", in, C, G, Group.NEW_LAYERS);
+        SDVariable normalised = GroupNorm.normalise(sd, in, C, G, GroupNorm.DEFAULT_EPS);
+        INDArray g = Nd4j.createFromArray(gamma).castTo(DataType.FLOAT), b = Nd4j.createFromArray(beta).castTo(DataType.FLOAT);
+        layers.parameters().get("gn.weight").variable().getArr().assign(g);
+        layers.parameters().get("gn.bias").variable().getArr().assign(b);
+        Map<String, INDArray> out = sd.output(Map.of(), y.name(), normalised.name());
+        INDArray want = out.get(normalised.name()).mul(g.reshape(1, C, 1, 1)).add(b.reshape(1, C, 1, 1));
+        float[] w = want.data().asFloat(), got = out.get(y.name()).data().asFloat();
+        for (int i = 0; i < w.length; i++) assertEquals(w[i], got[i], 0f, "element " + i);
+    }
+
+    @Test
     void channelsMustSplitEvenly() {
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 6, 2, 2);
