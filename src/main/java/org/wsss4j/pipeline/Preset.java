@@ -7,6 +7,7 @@ import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.nn.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.refine.IrnAugmentation;
+import org.wsss4j.refine.IrnLoss;
 import org.wsss4j.refine.IrnTrainer;
 
 /**
@@ -78,9 +79,9 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
     }
 
     /**
-     * 60 epochs (1,200 steps): at 30 the classifier was still learning and its quality depended on
-     * the seed (val mAP 76.2 with seed 0, 97.0 with seed 1); at 60 it is 89.3 and 98.1
-     * (experiments/table1.md).
+     * 60 epochs (1,200 steps): at 30 the classifier was still learning (at lr 0.1: val mAP 76.2 with
+     * seed 0, 97.0 with seed 1; 89.3 and 98.1 at 60 epochs; at {@link #SHAPES_LR} and 60 epochs
+     * 95.7 and 96.9; experiments/table1.md).
      */
     public static final int SHAPES_EPOCHS = 60;
 
@@ -95,14 +96,13 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
     static final double SHAPES_LR = 0.01;
 
     /**
-     * 20 epochs (100 steps of 8) on the scored images' IR labels, about 3 minutes per method on two
-     * cores. More would help: after 20, IRN's boundary map still marks the insides of dotted and
-     * checked objects as edges, so the walk drains those objects (AdvCAM mask 58.1 at 20 epochs,
-     * 64.5 at 60, same maps; experiments/table1.md), but 60 epochs take 9 minutes per method and
-     * the run has to fit in 15. The step's cost is mostly the affinity loss's many small ops (the
-     * path maximum per direction), the next thing to make faster.
+     * 50 epochs (250 steps of 8) on the scored images' IR labels, about 3 minutes per method on two
+     * cores. After 20 (the preset until 2026-11-28), IRN's boundary map still marked the insides of
+     * dotted and checked objects as edges, so the walk drained those objects (AdvCAM mask 58.1 at
+     * 20 epochs, 64.5 at 60, same maps; experiments/table1.md); the faster loss graph of
+     * {@link IrnLoss} made 50 epochs cost what 20 did.
      */
-    static final int SHAPES_IRN_EPOCHS = 20;
+    static final int SHAPES_IRN_EPOCHS = 50;
     static final int SHAPES_IRN_BATCH = 8;
 
     /**
