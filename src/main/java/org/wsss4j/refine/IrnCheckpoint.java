@@ -95,8 +95,13 @@ public final class IrnCheckpoint {
         if (!Files.isRegularFile(weights)) {
             throw new BadInputException(weights + ": backbone weights not found");
         }
+        // A classifier's layer strides and dilations (e.g. output stride 8) do not change its
+        // weights' shapes, so its backbone is run at IRN's strides (2, 2, 2, 1), as the reference
+        // runs ImageNet weights (trained at output stride 32) at them.
         ResNetSpec arch = Files.isRegularFile(Checkpoint.sidecarOf(weights))
-                ? Checkpoint.readInfo(weights).architecture() : spec;
+                ? Checkpoint.readInfo(weights).architecture().withLayerStrides(IrnNetwork.LAYER_STRIDES)
+                        .withLayerDilations(List.of(1, 1, 1, 1))
+                : spec;
         IrnNetwork net;
         try {
             net = IrnNetwork.build(arch, inputSize, DataType.FLOAT, seed);

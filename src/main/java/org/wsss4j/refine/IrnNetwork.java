@@ -70,6 +70,8 @@ public final class IrnNetwork {
     public static final int REFERENCE_PAD_SIZE = 512;
     /** Output stride of both branches: conv1 and the stem max-pool. */
     public static final int STRIDE = 4;
+    /** Layer strides of IRN's backbone (output stride 16, spec 6.1), whatever the classifier's were. */
+    public static final List<Integer> LAYER_STRIDES = List.of(1, 2, 2, 1);
 
     private static final int EDGE_WIDTH = 32;
     private static final int EDGE_GROUPS = 4;
@@ -160,7 +162,7 @@ public final class IrnNetwork {
      * @param inputSize the square input side the graph runs at (training crop or pad size)
      */
     public static IrnNetwork build(ResNetSpec spec, int inputSize, DataType dataType, long seed) {
-        if (spec.conv1Stride() != 2 || spec.maxpoolStride() != 2 || !spec.layerStrides().equals(List.of(1, 2, 2, 1))) {
+        if (spec.conv1Stride() != 2 || spec.maxpoolStride() != 2 || !spec.layerStrides().equals(LAYER_STRIDES)) {
             throw new IllegalArgumentException("IRN needs a backbone with strides (2, 2, 2, 1) (conv1 2, max-pool 2,"
                     + " layers 1, 2, 2, 1); got " + spec.describe());
         }

@@ -46,6 +46,21 @@ class IrnCheckpointTest {
     }
 
     @Test
+    void aClassifierAtOutputStride8GivesItsWeightsToIrnsStrides() {
+        // train-classifier --layer-strides 1,2,1,1: same weight shapes, another output stride
+        ResNetSpec os8 = ResNetSpec.camBackbone("resnet18", 0.125).withLayerStrides(List.of(1, 2, 1, 1));
+        CamNetwork cls = CamNetwork.build(os8, 20, DataType.FLOAT, 12);
+        Path ckpt = dir.resolve("os8.npz");
+        Checkpoint.save(ckpt, cls, CheckpointInfo.of(os8, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
+                CheckpointInfo.Normalisation.TORCHVISION, 5, 1, "train_aug", Map.of()));
+        IrnNetwork irn = IrnCheckpoint.withBackbone(ckpt, ResNetSpec.resnet50Irn(), 64, 3);
+        assertEquals(List.of(1, 2, 2, 1), irn.spec().layerStrides());
+        assertEquals(os8.withLayerStrides(List.of(1, 2, 2, 1)), irn.spec());
+        INDArray want = WeightLoader.export(cls.parameters()).get("layer3.0.conv1.weight");
+        assertEquals(0.0, want.sub(irn.stateDict().get("resnet50.layer3.0.conv1.weight")).amaxNumber().doubleValue(), 0.0);
+    }
+
+    @Test
     void aBareBackboneStateDictIsNotATrainedIrn() {
         ResNetSpec tiny = ResNetSpec.camBackbone("resnet18", 0.125);
         Path bare = dir.resolve("backbone.npz");
