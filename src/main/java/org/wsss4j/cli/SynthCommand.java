@@ -46,6 +46,16 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Fraction of train_aug objects drawn without their badge.")
     double badgeDropout;
 
+    @Option(names = "--badge-cell", paramLabel = "PX", defaultValue = "0",
+            description = "Side of one of the badge's 7 x 7 cells in pixels (default 0: size / 64, a 14 px badge"
+                    + " at 128 px; 4 makes a 28 px badge).")
+    int badgeCell;
+
+    @Option(names = "--body-fidelity", paramLabel = "Q", defaultValue = "" + ShapesConfig.DEFAULT_BODY_FIDELITY,
+            description = "Fraction of objects whose body wears their class's texture; the others wear another"
+                    + " class's (1: every body names its class).")
+    double bodyFidelity;
+
     @Option(names = "--no-badges",
             description = "Draw no badges at all; scenes, masks and everything else stay the same.")
     boolean noBadges;
@@ -55,7 +65,8 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ShapesConfig config = new ShapesConfig(seed, images, size, classes, badgeDropout, !noBadges);
+        ShapesConfig config = new ShapesConfig(seed, images, size, classes, badgeDropout, !noBadges, badgeCell,
+                bodyFidelity);
         ShapesDataset dataset = new ShapesDataset(config);
         long start = System.nanoTime();
         ShapesDataset.Outcome outcome = dataset.write(out);

@@ -23,6 +23,10 @@ public record SceneObject(int classIndex, Outline outline, Texture texture, int 
         return classIndex + 1;
     }
 
+    SceneObject withTexture(Texture t) {
+        return new SceneObject(classIndex, outline, t, badgeX, badgeY, badgeSide, badgeShown, truncated);
+    }
+
     SceneObject withBadgeShown(boolean shown) {
         return new SceneObject(classIndex, outline, texture, badgeX, badgeY, badgeSide, shown, truncated);
     }

@@ -34,7 +34,7 @@ final class SceneSampler {
 
     /** Badge glyph cell in pixels: 2 at 128 px, so the 7-cell badge is 14 px (11% of the side). */
     int badgeCell() {
-        return Math.max(1, (int) Math.round(size / 64.0));
+        return config.badgeCellPx();
     }
 
     Scene sample(int index, boolean trainAug) {
@@ -77,11 +77,19 @@ final class SceneSampler {
             throw new IllegalStateException("image " + index + ": could not place any object");
         }
 
-        // Badge dropout: one draw per object from its own stream, whatever the options, so the
-        // same objects lose their badge at any P' >= P (u < P is monotone in P).
+        // Body fidelity and badge dropout: draws per object from their own streams, whatever the
+        // options, so the layout never depends on them and the same objects are affected at any
+        // larger fraction (u < P is monotone in P).
+        Random bodyStream = Seeds.stream(config.seed(), index, Seeds.BODY);
         Random badgeStream = Seeds.stream(config.seed(), index, Seeds.BADGE_DROPOUT);
         List<SceneObject> finalObjects = new ArrayList<>(objects.size());
         for (SceneObject o : objects) {
+            double foreign = bodyStream.nextDouble();
+            int other = (o.classIndex() + 1 + bodyStream.nextInt(config.classes() - 1)) % config.classes();
+            Texture otherTexture = classTexture(bodyStream, styles[other]);
+            if (foreign >= config.bodyFidelity()) {
+                o = o.withTexture(otherTexture);
+            }
             double draw = badgeStream.nextDouble();
             boolean dropped = trainAug && draw < config.badgeDropout();
             finalObjects.add(o.withBadgeShown(config.badges() && !dropped));

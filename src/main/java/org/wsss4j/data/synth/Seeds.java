@@ -14,6 +14,7 @@ final class Seeds {
     static final int LAYOUT = 1;
     static final int BADGE_DROPOUT = 2;
     static final int PIXEL_NOISE = 3;
+    static final int BODY = 4;
 
     static Random stream(long seed, int image, int stream) {
         long h = mix(seed ^ 0x5DEECE66DL);

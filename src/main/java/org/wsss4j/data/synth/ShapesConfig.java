@@ -16,9 +16,14 @@ import org.wsss4j.data.VocClasses;
  *                     texture is sometimes the only evidence of the class
  * @param badges       false draws no badge at all (same scenes otherwise): a check of how much a
  *                     classifier relies on badges
+ * @param badgeCell    side of one of the badge's 7 x 7 cells in pixels; 0 = {@code round(size / 64)}
+ *                     (2 px, a 14 px badge, at 128 px)
+ * @param bodyFidelity fraction of objects whose body wears their own class's texture; the others
+ *                     wear the texture of another class drawn uniformly, so that the body is
+ *                     weaker evidence of the class than the badge (1 = every body is its class's)
  */
 public record ShapesConfig(long seed, int images, int size, int classes, double badgeDropout,
-                           boolean badges) {
+                           boolean badges, int badgeCell, double bodyFidelity) {
 
     public static final long DEFAULT_SEED = 0;
     /** 480 images: 320 train_aug (80 of them train), 80 val, 80 test. */
@@ -48,6 +53,10 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
     public static final int MIN_SIZE = 64;
     public static final int MAX_SIZE = 1024;
     public static final int MIN_CLASSES = 2;
+    /** {@link #badgeCell} value that derives the cell from the image size. */
+    public static final int AUTO_BADGE_CELL = 0;
+    /** Every body wears its class's texture (the design until 2026-11-28). */
+    public static final double DEFAULT_BODY_FIDELITY = 1.0;
 
     public ShapesConfig {
         if (images < MIN_IMAGES || images > MAX_IMAGES) {
@@ -66,35 +75,55 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
             throw new BadInputException("--badge-dropout must be a fraction in [0, 1], got "
                     + badgeDropout);
         }
+        if (badgeCell < 0 || 7 * badgeCell + 2 * badgeCell > size / 2) {
+            throw new BadInputException("--badge-cell must be 0 (automatic) or a cell size in pixels whose badge"
+                    + " (7 cells) and margin (a cell on each side) fit in half the image side, got " + badgeCell);
+        }
+        if (!(bodyFidelity >= 0 && bodyFidelity <= 1)) {
+            throw new BadInputException("--body-fidelity must be a fraction in [0, 1], got " + bodyFidelity);
+        }
+    }
+
+    /** The badge's cell side in pixels: {@link #badgeCell}, or {@code round(size / 64)} (at least 1). */
+    public int badgeCellPx() {
+        return badgeCell > 0 ? badgeCell : Math.max(1, (int) Math.round(size / 64.0));
     }
 
     /** The documented defaults. */
     public static ShapesConfig defaults() {
         return new ShapesConfig(DEFAULT_SEED, DEFAULT_IMAGES, DEFAULT_SIZE, DEFAULT_CLASSES,
-                DEFAULT_BADGE_DROPOUT, true);
+                DEFAULT_BADGE_DROPOUT, true, AUTO_BADGE_CELL, DEFAULT_BODY_FIDELITY);
     }
 
     public ShapesConfig withSeed(long s) {
-        return new ShapesConfig(s, images, size, classes, badgeDropout, badges);
+        return new ShapesConfig(s, images, size, classes, badgeDropout, badges, badgeCell, bodyFidelity);
     }
 
     public ShapesConfig withImages(int n) {
-        return new ShapesConfig(seed, n, size, classes, badgeDropout, badges);
+        return new ShapesConfig(seed, n, size, classes, badgeDropout, badges, badgeCell, bodyFidelity);
     }
 
     public ShapesConfig withSize(int px) {
-        return new ShapesConfig(seed, images, px, classes, badgeDropout, badges);
+        return new ShapesConfig(seed, images, px, classes, badgeDropout, badges, badgeCell, bodyFidelity);
     }
 
     public ShapesConfig withClasses(int k) {
-        return new ShapesConfig(seed, images, size, k, badgeDropout, badges);
+        return new ShapesConfig(seed, images, size, k, badgeDropout, badges, badgeCell, bodyFidelity);
     }
 
     public ShapesConfig withBadgeDropout(double p) {
-        return new ShapesConfig(seed, images, size, classes, p, badges);
+        return new ShapesConfig(seed, images, size, classes, p, badges, badgeCell, bodyFidelity);
     }
 
     public ShapesConfig withBadges(boolean on) {
-        return new ShapesConfig(seed, images, size, classes, badgeDropout, on);
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, on, badgeCell, bodyFidelity);
+    }
+
+    public ShapesConfig withBadgeCell(int px) {
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, badges, px, bodyFidelity);
+    }
+
+    public ShapesConfig withBodyFidelity(double q) {
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, badges, badgeCell, q);
     }
 }
