@@ -24,7 +24,10 @@ final class MapMethodOptions {
     @Option(names = "--adv-step", defaultValue = "0.08", description = "AdvCAM: xi, the largest change of any input value per step.")
     double advStep;
 
-    @Option(names = "--adv-lambda", defaultValue = "7", description = "AdvCAM: lambda, weight of the restricting regulariser.")
+    @Option(names = "--adv-lambda", defaultValue = "7", description = "AdvCAM: lambda, weight of the restricting regulariser. The reference's maps"
+            + " carry a factor 1 / N_+ (positive classifier weights of the class), so its weight against the"
+            + " class score grows as the classifier narrows: for C channels instead of ResNet-50's 2048,"
+            + " lambda x C / 2048 keeps the reference's balance (experiments/table1.md).")
     double advLambda;
 
     @Option(names = "--adv-tau", defaultValue = "0.5", description = "AdvCAM: tau, the mask threshold on the normalised map.")
