@@ -6,8 +6,9 @@ import java.util.Random;
 
 /**
  * Draws the scene of one image. All geometry, classes and textures come from the image's layout
- * stream; whether a badge is shown comes from a separate stream drawn after the layout, so the
- * badge options never move anything (datasets/shapes/README.md).
+ * stream; whether a badge is shown and whether a body wears another class's texture come from
+ * separate streams drawn after the layout, so those options never move anything
+ * (datasets/shapes/README.md).
  */
 final class SceneSampler {
     /** Object reach: diameter 40% to 72% of the image side (the visible extent is 35-70%). */
@@ -32,7 +33,10 @@ final class SceneSampler {
         this.scale = size / 128.0;
     }
 
-    /** Badge glyph cell in pixels: 2 at 128 px, so the 7-cell badge is 14 px (11% of the side). */
+    /**
+     * Badge glyph cell in pixels ({@link ShapesConfig#badgeCellPx}): by default 2 at 128 px, so the
+     * 7-cell badge is 14 px (11% of the side).
+     */
     int badgeCell() {
         return config.badgeCellPx();
     }
