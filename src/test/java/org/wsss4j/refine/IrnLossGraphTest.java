@@ -99,35 +99,32 @@ class IrnLossGraphTest {
         return scale;
     }
 
+    /** The one-hot graph against the sliced one: same outputs, gradients within {@code tol} of the largest. */
+    private static void assertGraphsAgree(Case c, double tol) {
+        Result want = run(c, true), got = run(c, false);
+        assertSameOutputs(want, got);
+        assertTrue(assertSameGradient(want, got, "edge", tol) > 0);
+        assertTrue(assertSameGradient(want, got, "disp", tol) > 0);
+    }
+
     @Test
     void trainingRadiusMatchesTheSlicedGraphInFloat() {
         // r = 10 (152 directions in 20 path-length groups) on a 24 x 30 map, float32 as in training
         Case c = randomCase(10, 24, 30, 11, false, DataType.FLOAT);
         assertTrue(IrnLoss.counts(c.labels())[1] > 0 && IrnLoss.counts(c.labels())[2] > 0);
-        Result want = run(c, true), got = run(c, false);
-        assertSameOutputs(want, got);
         // float32 sums of a cell's contributions in another order: a few ulps of the largest entry
-        assertTrue(assertSameGradient(want, got, "edge", 1e-5) > 0);
-        assertTrue(assertSameGradient(want, got, "disp", 1e-5) > 0);
+        assertGraphsAgree(c, 1e-5);
     }
 
     @Test
     void gradientsMatchTheSlicedGraphInDouble() {
-        Case c = randomCase(10, 24, 30, 12, false, DataType.DOUBLE);
-        Result want = run(c, true), got = run(c, false);
-        assertSameOutputs(want, got);
-        assertTrue(assertSameGradient(want, got, "edge", 1e-12) > 0);
-        assertTrue(assertSameGradient(want, got, "disp", 1e-12) > 0);
+        assertGraphsAgree(randomCase(10, 24, 30, 12, false, DataType.DOUBLE), 1e-12);
     }
 
     @Test
     void tiedMaximaSendTheGradientWhereReduceMaxDoes() {
         // half of the logits' cells share their value with a neighbour on every path; a different
         // tie rule would move whole gradient entries, far beyond the tolerance
-        Case c = randomCase(4, 12, 14, 13, true, DataType.DOUBLE);
-        Result want = run(c, true), got = run(c, false);
-        assertSameOutputs(want, got);
-        assertTrue(assertSameGradient(want, got, "edge", 1e-12) > 0);
-        assertTrue(assertSameGradient(want, got, "disp", 1e-12) > 0);
+        assertGraphsAgree(randomCase(4, 12, 14, 13, true, DataType.DOUBLE), 1e-12);
     }
 }
