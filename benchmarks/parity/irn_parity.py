@@ -290,6 +290,8 @@ def main():
     ap.add_argument("--bg-thres", type=float)
     ap.add_argument("--edges", help="read the edge maps from <dir>/<id>.npy (e.g. wsss4j's) instead of recomputing "
                                     "them: separates the network from the walk")
+    ap.add_argument("--ref", help="folder of wsss4j's intermediate values <id>_edge.npy [h, w] and <id>_rw.npy [K, h, w] "
+                                  "(written by IrnDump.java): adds their max |difference| from the recomputed ones")
     ap.add_argument("--double", action="store_true", help="network and walk in float64 (default float32)")
     ap.add_argument("--save", help="write <dir>/<id>_edge.npy, <id>_rw.npy and <id>.png (recomputed)")
     ap.add_argument("--worst", type=int, default=5, help="how many of the least-agreeing images to list")
@@ -321,7 +323,9 @@ def main():
              pad_size, torch.__version__))
     print("# walk: cam^%g radius %g beta %g exp_times %d bg %g; %d checkpoint tensors not used (displacement "
           "branch, mean shift)" % (p["cam_power"], p["radius"], p["beta"], p["exp_times"], p["bg_thres"], len(ignored)))
-    print("%-14s %3s %9s %9s %9s %6s" % ("id", "K", "agree", "edge_max", "edge_mean", "secs"))
+    print("%-14s %3s %9s %9s %9s %10s %10s %6s" % ("id", "K", "agree", "edge_max", "edge_mean", "edge_diff", "rw_reldiff",
+                                                  "secs"))
+    ref_diffs = []
     conf_ours = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)
     conf_theirs = np.zeros_like(conf_ours)
     same = total = 0
@@ -355,11 +359,24 @@ def main():
             if rw is not None:
                 np.save(os.path.join(args.save, image_id + "_rw.npy"), rw.numpy())
             Image.fromarray(ours).save(os.path.join(args.save, image_id + ".png"))
-        print("%-14s %3d %9.5f %9.4f %9.4f %6.1f" % (image_id, len(keys), agree, float(edge.max()),
-                                                     float(edge.mean()), time.time() - t0))
+        edge_diff = rw_diff = float("nan")
+        if args.ref:
+            ref_edge = np.load(os.path.join(args.ref, image_id + "_edge.npy")).astype(np.float64)
+            edge_diff = float(np.abs(edge.double().numpy() - ref_edge).max())
+            if rw is not None:
+                ref_rw = np.load(os.path.join(args.ref, image_id + "_rw.npy")).astype(np.float64)
+                ours_rw = rw.double().numpy()
+                rw_diff = float(np.abs(ours_rw - ref_rw).max() / np.abs(ours_rw).max())
+            ref_diffs.append((edge_diff, rw_diff))
+        print("%-14s %3d %9.5f %9.4f %9.4f %10.3e %10.3e %6.1f" % (image_id, len(keys), agree, float(edge.max()),
+                                                                 float(edge.mean()), edge_diff, rw_diff,
+                                                                 time.time() - t0))
     print("# summary over %d images (%s)" % (len(ids), "float64" if args.double else "float32"))
     print("pixel agreement %.5f (%d of %d differ); images fully equal %d of %d"
           % (same / total, total - same, total, sum(1 for r in rows if r[0] == 1.0), len(rows)))
+    if ref_diffs:
+        print("wsss4j's intermediates: max |edge diff| %.3e, max |rw diff| / max rw %.3e"
+              % (max(d[0] for d in ref_diffs), np.nanmax([d[1] for d in ref_diffs])))
     print("mIoU wsss4j %.2f   recomputed %.2f" % (100 * miou(conf_theirs), 100 * miou(conf_ours)))
     print("worst: " + ", ".join("%s %.4f (K=%d)" % (i, a, k) for a, i, k in sorted(rows)[:args.worst]))
 
