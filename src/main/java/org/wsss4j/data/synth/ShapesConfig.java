@@ -29,9 +29,9 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
     /** 480 images: 320 train_aug (80 of them train), 80 val, 80 test. */
     public static final int DEFAULT_IMAGES = 480;
     /**
-     * 128 px: at output stride 16 the classifier's feature map is 8x8, so a badge (14 px) falls in
-     * one or two cells while objects span 3 to 6 cells; a CAM that only fires on the badge is then
-     * visibly narrower than the object.
+     * 128 px: at the preset's output stride 8 the classifier's feature map is 16x16, so a badge
+     * (28 px) falls in 2 to 4 cells while objects span 6 to 11; a CAM that only fires on the badge
+     * is then visibly narrower than the object.
      */
     public static final int DEFAULT_SIZE = 128;
     /**
