@@ -70,7 +70,8 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * crop and pad size are the image size; batch {@value #SHAPES_IRN_BATCH}, {@value #SHAPES_IRN_EPOCHS}
      * epochs and momentum 0.9 (with 40 images, the reference's batch 32 and 3 epochs would be 3
      * steps; the branches start from random weights and, like the classifier, need ordinary
-     * momentum to learn in about a hundred steps); the seed sweep is the preset's wider one.
+     * momentum to learn in about a hundred steps); the seed sweep is the preset's wider one; the
+     * walk is shortened to the image size ({@link #walkExpTimes}).
      */
     static PseudoLabelSettings shapesLabels(PseudoLabelSettings reference, int imageSize) {
         IrnTrainer.Options r = reference.irnTraining();
@@ -78,8 +79,27 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
                 r.displacementLr(), r.weightDecay(), 0.9, r.power(),
                 new IrnAugmentation(r.augmentation().scaleMin(), r.augmentation().scaleMax(), imageSize), r.radius(),
                 r.seed(), r.workers(), r.checkpointMinutes());
-        return reference.withSeedThresholds(SHAPES_THRESHOLDS).withIrnTraining(o).withPadSize(imageSize);
+        return reference.withSeedThresholds(SHAPES_THRESHOLDS).withIrnTraining(o).withPadSize(imageSize)
+                .withWalk(reference.walk().withExpTimes(walkExpTimes(reference.walk().expTimes(), imageSize)));
     }
+
+    /**
+     * The random walk's squarings (spec 7: 2^exp_times steps, 8 in the reference) for images of
+     * {@code imageSize} px, so the walk spreads as far relative to the image as on VOC's images of
+     * up to {@value #VOC_IMAGE_SIDE} px. A walk of n steps of bounded length spreads about sqrt(n)
+     * cells, so the steps scale with the square of the map's side:
+     * exp_times = reference - round(2 log2(500 / size)); 4 (16 steps) at 128 px. With 256 steps on
+     * the 32 x 32 maps of 128 px images the walk spread each object's map over its surroundings and
+     * the masks fell below the seeds (AdvCAM: seed 75.5, mask 75.4 at 256 steps, 85.1 at 16; CAM:
+     * 74.7, 76.0, 85.2; experiments/table1.md).
+     */
+    static int walkExpTimes(int referenceExpTimes, int imageSize) {
+        long fewer = Math.round(2 * Math.log((double) VOC_IMAGE_SIDE / imageSize) / Math.log(2));
+        return (int) Math.max(0, Math.min(referenceExpTimes, referenceExpTimes - fewer));
+    }
+
+    /** The long side of PASCAL VOC 2012's images, for which the reference's walk length was chosen. */
+    static final int VOC_IMAGE_SIDE = 500;
 
     /**
      * Output stride 8 (layer strides 1, 2, 1, 1): on 128 px images the classifier's maps are then
