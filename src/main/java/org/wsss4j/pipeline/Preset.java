@@ -90,7 +90,7 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * cells, so the steps scale with the square of the map's side:
      * exp_times = reference - round(2 log2(500 / size)); 4 (16 steps) at 128 px. With 256 steps on
      * the 32 x 32 maps of 128 px images the walk spread each object's map over its surroundings and
-     * the masks fell below the seeds (AdvCAM: seed 75.5, mask 75.4 at 256 steps, 85.1 at 16; CAM:
+     * the masks only matched the seeds (AdvCAM: seed 75.5, mask 75.4 at 256 steps, 85.1 at 16; CAM:
      * 74.7, 76.0, 85.2; experiments/table1.md).
      */
     static int walkExpTimes(int referenceExpTimes, int imageSize) {
@@ -116,7 +116,7 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * ResNet-18 x0.25: 128, lambda 0.4375). Why: the reference's attribution is
      * A = rho_b ReLU(z_c) with rho_b = P_b / ((P_0 + P_1) N_+) (spec 3.2(a)), N_+ the number of
      * positive classifier weights of class c. Its size, and L_AD's weight against L_cls with it,
-     * goes as 1 / N_+, which grows with the number of channels; with 16 times fewer channels than
+     * goes as 1 / N_+, and N_+ grows with the number of channels; with 16 times fewer channels than
      * ResNet-50, lambda 7 weighs L_AD about 16 times as heavily as in the reference and freezes the
      * climb after one step (experiments/table1.md: the largest change of an input value over 27
      * steps 0.18 at lambda 7, 1.40 at lambda 0; seeds 74.7 at lambda 7, 75.5 at 0.4375, CAM 74.7).
