@@ -47,8 +47,8 @@ public final class SynthCommand implements Callable<Integer> {
     double badgeDropout;
 
     @Option(names = "--badge-cell", paramLabel = "PX", defaultValue = "0",
-            description = "Side of one of the badge's 7 x 7 cells in pixels (default 0: size / 64, a 14 px badge"
-                    + " at 128 px; 4 makes a 28 px badge).")
+            description = "Side of one of the badge's 7 x 7 cells in pixels (default 0: size / 32, a 28 px badge"
+                    + " at 128 px; 2 makes the 14 px badge of earlier versions).")
     int badgeCell;
 
     @Option(names = "--body-fidelity", paramLabel = "Q", defaultValue = "" + ShapesConfig.DEFAULT_BODY_FIDELITY,

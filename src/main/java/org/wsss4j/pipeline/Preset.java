@@ -16,13 +16,13 @@ import org.wsss4j.refine.IrnTrainer;
  * from scratch on 128 px images, so the whole run takes minutes on two cores.
  *
  * @param dataset        name written into results ("voc2012", "shapes")
- * @param backbone       classifier architecture (output stride 16)
+ * @param backbone       classifier architecture
  * @param training       classifier training options
  * @param camScales      CAM scales
  * @param seedThresholds FROM, TO, STEP of the background-threshold sweep
  * @param evalList       the split seeds are scored on
  * @param evalImages     how many of its images (0 = all)
- * @param advcam         AdvCAM settings (the reference's in both presets)
+ * @param advcam         AdvCAM settings (the reference's; on shapes with lambda scaled to the width)
  * @param sensitivityImages images of the eval split used by the AdvCAM sensitivity grid
  * @param labelList      the list pseudo-labels are made for (the reference: train_aug); null = the
  *                       eval images themselves
@@ -49,13 +49,16 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * reference's learning rate ({@value #SHAPES_LR}; see there), with batch-norm
      * statistics calibrated on the first batches; augmentation scaled from VOC's 500 px to the
      * dataset's 128 px; a wider threshold sweep ({@link #SHAPES_THRESHOLDS}); seeds scored on
-     * {@value #SHAPES_EVAL_IMAGES} images. CAM scales and the AdvCAM settings are the reference's.
+     * {@value #SHAPES_EVAL_IMAGES} images; output stride 8 ({@link #SHAPES_LAYER_STRIDES}) and
+     * AdvCAM's lambda balanced for the classifier's width ({@link #widthBalancedAdvCam}). CAM
+     * scales and the other AdvCAM settings are the reference's.
      */
     public static Preset shapes(int imageSize) {
         ClassifierTrainer.Options o = ClassifierTrainer.Options.reference().withEpochs(SHAPES_EPOCHS).withMomentum(0.9)
                 .withLr(SHAPES_LR).withAugmentation(ClassifierAugmentation.scaledTo(imageSize)).withCalibrateBatchNorm(true);
-        return new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.25), o, List.of(1.0, 0.5, 1.5, 2.0),
-                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference(), 16, null,
+        ResNetSpec backbone = ResNetSpec.camBackbone("resnet18", 0.25).withLayerStrides(SHAPES_LAYER_STRIDES);
+        return new Preset("shapes", backbone, o, List.of(1.0, 0.5, 1.5, 2.0),
+                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, widthBalancedAdvCam(backbone), 16, null,
                 shapesLabels(PseudoLabelSettings.irn(), imageSize), shapesLabels(PseudoLabelSettings.advcam(), imageSize));
     }
 
@@ -67,7 +70,8 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * crop and pad size are the image size; batch {@value #SHAPES_IRN_BATCH}, {@value #SHAPES_IRN_EPOCHS}
      * epochs and momentum 0.9 (with 40 images, the reference's batch 32 and 3 epochs would be 3
      * steps; the branches start from random weights and, like the classifier, need ordinary
-     * momentum to learn in about a hundred steps); the seed sweep is the preset's wider one.
+     * momentum to learn in about a hundred steps); the seed sweep is the preset's wider one; the
+     * walk is shortened to the image size ({@link #walkExpTimes}).
      */
     static PseudoLabelSettings shapesLabels(PseudoLabelSettings reference, int imageSize) {
         IrnTrainer.Options r = reference.irnTraining();
@@ -75,8 +79,56 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
                 r.displacementLr(), r.weightDecay(), 0.9, r.power(),
                 new IrnAugmentation(r.augmentation().scaleMin(), r.augmentation().scaleMax(), imageSize), r.radius(),
                 r.seed(), r.workers(), r.checkpointMinutes());
-        return reference.withSeedThresholds(SHAPES_THRESHOLDS).withIrnTraining(o).withPadSize(imageSize);
+        return reference.withSeedThresholds(SHAPES_THRESHOLDS).withIrnTraining(o).withPadSize(imageSize)
+                .withWalk(reference.walk().withExpTimes(walkExpTimes(reference.walk().expTimes(), imageSize)));
     }
+
+    /**
+     * The random walk's squarings (spec 7: 2^exp_times steps, 8 in the reference) for images of
+     * {@code imageSize} px, so the walk spreads as far relative to the image as on VOC's images of
+     * up to {@value #VOC_IMAGE_SIDE} px. A walk of n steps of bounded length spreads about sqrt(n)
+     * cells, so the steps scale with the square of the map's side:
+     * exp_times = reference - round(2 log2(500 / size)); 4 (16 steps) at 128 px. With 256 steps on
+     * the 32 x 32 maps of 128 px images the walk spread each object's map over its surroundings and
+     * the masks only matched the seeds (AdvCAM: seed 75.5, mask 75.4 at 256 steps, 85.1 at 16; CAM:
+     * 74.7, 76.0, 85.2; experiments/table1.md).
+     */
+    static int walkExpTimes(int referenceExpTimes, int imageSize) {
+        long fewer = Math.round(2 * Math.log((double) VOC_IMAGE_SIDE / imageSize) / Math.log(2));
+        return (int) Math.max(0, Math.min(referenceExpTimes, referenceExpTimes - fewer));
+    }
+
+    /** The long side of PASCAL VOC 2012's images, for which the reference's walk length was chosen. */
+    static final int VOC_IMAGE_SIDE = 500;
+
+    /**
+     * Output stride 8 (layer strides 1, 2, 1, 1): on 128 px images the classifier's maps are then
+     * 16 x 16, about as many cells per object as the reference's output stride 16 gives on VOC's
+     * 500 px images. At output stride 16 (8 x 8 maps) the maps could not follow an object's
+     * outline, so the climb raised an object's surroundings as much as its body (AdvCAM seed 67.1
+     * against CAM's 67.9; at output stride 8, 75.5 against 74.7; experiments/table1.md).
+     */
+    static final List<Integer> SHAPES_LAYER_STRIDES = List.of(1, 2, 1, 1);
+
+    /**
+     * The reference's AdvCAM settings with lambda scaled to the classifier's width:
+     * lambda = 7 x C / 2048 for C stage-4 channels (ResNet-50: 2048, lambda 7; the preset's
+     * ResNet-18 x0.25: 128, lambda 0.4375). Why: the reference's attribution is
+     * A = rho_b ReLU(z_c) with rho_b = P_b / ((P_0 + P_1) N_+) (spec 3.2(a)), N_+ the number of
+     * positive classifier weights of class c. Its size, and L_AD's weight against L_cls with it,
+     * goes as 1 / N_+, and N_+ grows with the number of channels; with 16 times fewer channels than
+     * ResNet-50, lambda 7 weighs L_AD about 16 times as heavily as in the reference and freezes the
+     * climb after one step (experiments/table1.md: the largest change of an input value over 27
+     * steps 0.18 at lambda 7, 1.40 at lambda 0; seeds 74.7 at lambda 7, 75.5 at 0.4375, CAM 74.7).
+     */
+    static AdvCamParams widthBalancedAdvCam(ResNetSpec backbone) {
+        AdvCamParams r = AdvCamParams.reference();
+        double lambda = r.lambda() * backbone.stageChannels(3) / REFERENCE_STAGE4_CHANNELS;
+        return new AdvCamParams(r.steps(), r.stepSize(), lambda, r.tau(), r.scales(), r.variant(), r.classBatch());
+    }
+
+    /** Stage-4 channels of the reference's ResNet-50 classifier, for which lambda 7 was chosen. */
+    static final int REFERENCE_STAGE4_CHANNELS = 2048;
 
     /**
      * 60 epochs (1,200 steps): at 30 the classifier was still learning (at lr 0.1: val mAP 76.2 with
@@ -107,8 +159,9 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
 
     /**
      * The synthetic preset's seed-threshold sweep, 0.10 .. 0.70: wider than the reference's
-     * 0.15 .. 0.34, which was tuned for VOC; on the shapes data the CAM's best threshold lies near
-     * 0.6 (its maps at output stride 16 on 128 px images are wider than the objects).
+     * 0.15 .. 0.34, which was tuned for VOC; on the shapes data AdvCAM's best threshold lies just
+     * above it (0.35 and 0.38 for two training seeds; CAM's 0.19 and 0.25), and near 0.5 on the
+     * previous design's wider maps (experiments/table1.md).
      */
     static final double[] SHAPES_THRESHOLDS = {0.10, 0.70, 0.01};
 

@@ -99,12 +99,19 @@ class IrnTrainerTest {
         Map<String, INDArray> a = NpzFiles.read(IrnTrainer.finalCheckpoint(straight));
         Map<String, INDArray> b = NpzFiles.read(IrnTrainer.finalCheckpoint(split));
         assertEquals(a.keySet(), b.keySet());
+        // The same up to rounding, measured against how far training moved each tensor. Not to
+        // float32 rounding alone: the backbone's convolutions may round differently at batch 4 and 2,
+        // and an L1 displacement term at its kink turns a rounding-sized change into a flipped
+        // gradient sign (measured: 1.4e-5 on a tensor that moved 8.9e-3). A wrong micro-batch weighting or a resume that
+        // loses or repeats a step moves the weights by a good part of the whole change.
+        Map<String, INDArray> init = IrnNetwork.build(TINY, 64, DataType.FLOAT, 1).stateDict();
         for (String k : a.keySet()) {
-            double diff = a.get(k).castTo(DataType.DOUBLE).sub(b.get(k).castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-            assertTrue(diff < 1e-5, k + " differs by " + diff);
+            INDArray ad = a.get(k).castTo(DataType.DOUBLE);
+            double diff = ad.sub(b.get(k).castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            double moved = ad.sub(init.get(k).castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            assertTrue(diff < 1e-5 + 0.01 * moved, k + " differs by " + diff + " after moving " + moved);
         }
         // the backbone is frozen, the branches moved
-        Map<String, INDArray> init = IrnNetwork.build(TINY, 64, DataType.FLOAT, 1).stateDict();
         assertEquals(0.0, init.get("resnet50.layer4.1.conv2.weight").sub(a.get("resnet50.layer4.1.conv2.weight"))
                 .amaxNumber().doubleValue(), 0.0);
         assertTrue(init.get("fc_edge6.weight").sub(a.get("fc_edge6.weight")).amaxNumber().doubleValue() > 0);

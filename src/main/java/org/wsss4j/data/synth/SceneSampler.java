@@ -34,8 +34,8 @@ final class SceneSampler {
     }
 
     /**
-     * Badge glyph cell in pixels ({@link ShapesConfig#badgeCellPx}): by default 2 at 128 px, so the
-     * 7-cell badge is 14 px (11% of the side).
+     * Badge glyph cell in pixels ({@link ShapesConfig#badgeCellPx}): by default 4 at 128 px, so the
+     * 7-cell badge is 28 px (22% of the side).
      */
     int badgeCell() {
         return config.badgeCellPx();

@@ -16,8 +16,8 @@ import org.wsss4j.data.VocClasses;
  *                     texture is sometimes the only evidence of the class
  * @param badges       false draws no badge at all (same scenes otherwise): a check of how much a
  *                     classifier relies on badges
- * @param badgeCell    side of one of the badge's 7 x 7 cells in pixels; 0 = {@code round(size / 64)}
- *                     (2 px, a 14 px badge, at 128 px)
+ * @param badgeCell    side of one of the badge's 7 x 7 cells in pixels; 0 = {@code round(size / 32)}
+ *                     (4 px, a 28 px badge, at 128 px)
  * @param bodyFidelity fraction of objects whose body wears their own class's texture; the others
  *                     wear the texture of another class drawn uniformly, so that the body is
  *                     weaker evidence of the class than the badge (1 = every body is its class's)
@@ -29,9 +29,9 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
     /** 480 images: 320 train_aug (80 of them train), 80 val, 80 test. */
     public static final int DEFAULT_IMAGES = 480;
     /**
-     * 128 px: at output stride 16 the classifier's feature map is 8x8, so a badge (14 px) falls in
-     * one or two cells while objects span 3 to 6 cells; a CAM that only fires on the badge is then
-     * visibly narrower than the object.
+     * 128 px: at the preset's output stride 8 the classifier's feature map is 16x16, so a badge
+     * (28 px) falls in 2 to 4 cells while objects span 6 to 11; a CAM that only fires on the badge
+     * is then visibly narrower than the object.
      */
     public static final int DEFAULT_SIZE = 128;
     /**
@@ -40,12 +40,12 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
      */
     public static final int DEFAULT_CLASSES = 10;
     /**
-     * 10% of training objects lack their badge: enough that the classifier must learn the bodies
-     * too, while the badge stays the stronger cue. With 30% (the default until 2026-11-28) the
-     * classifier's quality and its CAM varied more between training seeds (CAM seed mIoU 55.9 and
-     * 72.8 for seeds 0 and 1; 63.8 and 71.7 with 10%, experiments/table1.md).
+     * No training object lacks its badge. Since bodies may wear another class's texture
+     * ({@link #DEFAULT_BODY_FIDELITY}), a badgeless object would be a body that can name the wrong
+     * class: unlabelled noise, not the "body only" evidence dropout meant to add when every body
+     * was its class's (10% until 2026-11-28; experiments/table1.md).
      */
-    public static final double DEFAULT_BADGE_DROPOUT = 0.1;
+    public static final double DEFAULT_BADGE_DROPOUT = 0.0;
 
     public static final int MIN_IMAGES = 6;
     /** Ids are {@code 2000_NNNNNN}: six digits. */
@@ -55,8 +55,15 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
     public static final int MIN_CLASSES = 2;
     /** {@link #badgeCell} value that derives the cell from the image size. */
     public static final int AUTO_BADGE_CELL = 0;
-    /** Every body wears its class's texture (the design until 2026-11-28). */
-    public static final double DEFAULT_BODY_FIDELITY = 1.0;
+    /**
+     * 90% of bodies wear their class's texture, the rest another class's: the badge is then the
+     * discriminative part and the body weaker but real evidence, and a good classifier's CAM peaks
+     * on the badge and covers little of the body, VOC's failure case that AdvCAM addresses. With
+     * every body its class's (1.0, the design until 2026-11-28) the classifiers read the bodies as
+     * well as the badges, their CAMs covered whole objects and AdvCAM had nothing to add
+     * (experiments/table1.md).
+     */
+    public static final double DEFAULT_BODY_FIDELITY = 0.9;
 
     public ShapesConfig {
         if (images < MIN_IMAGES || images > MAX_IMAGES) {
@@ -84,9 +91,14 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
         }
     }
 
-    /** The badge's cell side in pixels: {@link #badgeCell}, or {@code round(size / 64)} (at least 1). */
+    /**
+     * The badge's cell side in pixels: {@link #badgeCell}, or {@code round(size / 32)} (a 28 px
+     * badge, 22% of the side, at 128 px). The 14 px badge of {@code round(size / 64)} (until
+     * 2026-11-28) was too small for the preset's classifier to learn once bodies stopped giving the
+     * class away (val mAP 35.7 at body fidelity 0.5; experiments/table1.md).
+     */
     public int badgeCellPx() {
-        return badgeCell > 0 ? badgeCell : Math.max(1, (int) Math.round(size / 64.0));
+        return badgeCell > 0 ? badgeCell : Math.max(1, (int) Math.round(size / 32.0));
     }
 
     /** The documented defaults. */

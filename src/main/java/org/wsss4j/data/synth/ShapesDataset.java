@@ -169,13 +169,10 @@ public final class ShapesDataset {
         p.put("classes", config.classes());
         p.put("badgeDropout", config.badgeDropout());
         p.put("badges", config.badges());
-        // written only when set, so folders made before these options existed still match
-        if (config.badgeCell() != ShapesConfig.AUTO_BADGE_CELL) {
-            p.put("badgeCell", config.badgeCell());
-        }
-        if (config.bodyFidelity() != ShapesConfig.DEFAULT_BODY_FIDELITY) {
-            p.put("bodyFidelity", config.bodyFidelity());
-        }
+        // Always written, the cell resolved to pixels: folders made before these options existed
+        // (14 px badges, faithful bodies) lack the keys and so never pass for today's defaults.
+        p.put("badgeCell", config.badgeCellPx());
+        p.put("bodyFidelity", config.bodyFidelity());
 
         ObjectNode s = root.putObject("splits");
         for (String list : ShapesSplits.LISTS) {

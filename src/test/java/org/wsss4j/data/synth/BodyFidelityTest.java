@@ -30,7 +30,7 @@ class BodyFidelityTest {
 
     @Test
     void aboutQOfBodiesWearTheirClassTextureAndTheLayoutStays() {
-        ShapesConfig own = ShapesConfig.defaults().withImages(200).withSeed(5);
+        ShapesConfig own = ShapesConfig.defaults().withImages(200).withSeed(5).withBodyFidelity(1);
         ShapesDataset a = new ShapesDataset(own), b = new ShapesDataset(own.withBodyFidelity(0.5));
         ClassStyle[] styles = ClassStyle.forClasses(10);
         int objects = 0, kept = 0;
@@ -42,29 +42,29 @@ class BodyFidelityTest {
                 assertEquals(oa.classIndex(), ob.classIndex());
                 assertEquals(oa.badgeX(), ob.badgeX());
                 assertEquals(oa.badgeShown(), ob.badgeShown());
-                // fidelity 1 (the default): every body is its class's
+                // fidelity 1: every body is its class's
                 assertEquals(oa.classIndex(), textureClass(oa.texture(), styles));
                 objects++;
                 if (textureClass(ob.texture(), styles) == ob.classIndex()) {
-                    // a kept body is the very texture of the default dataset (the layout stream's)
+                    // a kept body is the very texture of the fidelity-1 dataset (the layout stream's)
                     assertEquals(oa.texture().period(), ob.texture().period());
                     assertEquals(oa.texture().phaseU(), ob.texture().phaseU());
                     kept++;
                 }
             }
         }
-        // binomial(n ~ 360, 0.5): the standard deviation of the fraction is about 0.026
+        // binomial(n ~ 300, 0.5): the standard deviation of the fraction is about 0.029; allow 3.5
         double fraction = kept / (double) objects;
-        assertTrue(objects > 300, "objects " + objects);
-        assertTrue(Math.abs(fraction - 0.5) < 0.1, "kept " + fraction);
+        assertTrue(objects > 250, "objects " + objects);
+        assertTrue(Math.abs(fraction - 0.5) < 3.5 * Math.sqrt(0.25 / objects), "kept " + fraction);
     }
 
     @Test
     void fidelityZeroGivesEveryBodyAnotherClassesTexture() {
-        ShapesDataset ds = new ShapesDataset(ShapesConfig.defaults().withImages(40).withBodyFidelity(0));
+        ShapesDataset ds = new ShapesDataset(ShapesConfig.defaults().withImages(80).withBodyFidelity(0));
         ClassStyle[] styles = ClassStyle.forClasses(10);
         int[] worn = new int[10];
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 80; i++) {
             for (SceneObject o : ds.scene(i).objects()) {
                 int t = textureClass(o.texture(), styles);
                 assertNotEquals(o.classIndex(), t);
@@ -78,14 +78,16 @@ class BodyFidelityTest {
 
     @Test
     void badgeCellSetsTheBadgeSideAndMustFit() {
-        ShapesDataset ds = new ShapesDataset(ShapesConfig.defaults().withImages(12).withBadgeCell(4));
+        ShapesDataset ds = new ShapesDataset(ShapesConfig.defaults().withImages(12).withBadgeCell(2));
         for (int i = 0; i < 12; i++) {
             for (SceneObject o : ds.scene(i).objects()) {
-                assertEquals(28, o.badgeSide());
+                assertEquals(14, o.badgeSide());
             }
         }
-        assertEquals(2, ShapesConfig.defaults().badgeCellPx());
-        assertEquals(4, ShapesConfig.defaults().withSize(256).badgeCellPx());
+        // automatic: round(size / 32)
+        assertEquals(4, ShapesConfig.defaults().badgeCellPx());
+        assertEquals(8, ShapesConfig.defaults().withSize(256).badgeCellPx());
+        assertEquals(2, ShapesConfig.defaults().withSize(64).badgeCellPx());
         // 9 px cells: a 63 px badge plus margins (81 px) is more than half of 128 px
         assertThrows(BadInputException.class, () -> ShapesConfig.defaults().withBadgeCell(9));
         assertThrows(BadInputException.class, () -> ShapesConfig.defaults().withBodyFidelity(1.5));

@@ -224,6 +224,26 @@ class ShapesDatasetTest {
         assertEquals(ShapesDataset.Outcome.ALREADY_THERE, new ShapesDataset(SMALL).write(own));
         assertThrows(BadInputException.class, () -> new ShapesDataset(SMALL.withBadgeDropout(0.5)).write(own));
         assertThrows(BadInputException.class, () -> new ShapesDataset(SMALL).write(own.resolve("synth.json")));
+        // the automatic badge cell is the same dataset as the cell it resolves to (4 px at 128)
+        assertEquals(ShapesDataset.Outcome.ALREADY_THERE, new ShapesDataset(SMALL.withBadgeCell(4)).write(own));
+        assertThrows(BadInputException.class, () -> new ShapesDataset(SMALL.withBadgeCell(2)).write(own));
+        assertThrows(BadInputException.class, () -> new ShapesDataset(SMALL.withBodyFidelity(1)).write(own));
+    }
+
+    @Test
+    void aFolderMadeBeforeBadgeCellAndBodyFidelityIsNotTakenForTheDefaults() throws Exception {
+        // Such a folder's synth.json has neither key (it had 14 px badges and faithful bodies).
+        Path old = tmp.resolve("old");
+        new ShapesDataset(SMALL).write(old);
+        Path manifest = old.resolve("synth.json");
+        String text = Files.readString(manifest);
+        String stripped = text.replaceAll(",\\s*\"badgeCell\"\\s*:\\s*4", "")
+                .replaceAll(",\\s*\"bodyFidelity\"\\s*:\\s*0\\.9", "");
+        assertTrue(stripped.length() < text.length() - 20 && !stripped.contains("badgeCell")
+                && !stripped.contains("bodyFidelity"), stripped);
+        Files.writeString(manifest, stripped);
+        BadInputException e = assertThrows(BadInputException.class, () -> new ShapesDataset(SMALL).write(old));
+        assertTrue(e.getMessage().contains("other parameters"), e.getMessage());
     }
 
     private static List<Path> relativeFiles(Path root) throws Exception {

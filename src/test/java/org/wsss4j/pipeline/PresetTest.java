@@ -1,0 +1,45 @@
+package org.wsss4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.wsss4j.nn.ResNetSpec;
+
+class PresetTest {
+
+    @Test
+    void lambdaScalesWithTheClassifiersStage4Channels() {
+        // 7 x C / 2048: ResNet-50 keeps the reference's 7; ResNet-18 x0.25 has 512 x 0.25 = 128 channels
+        assertEquals(7.0, Preset.widthBalancedAdvCam(ResNetSpec.camBackbone("resnet50", 1.0)).lambda(), 1e-12);
+        assertEquals(7.0 * 128 / 2048, Preset.widthBalancedAdvCam(ResNetSpec.camBackbone("resnet18", 0.25)).lambda(), 1e-12);
+        assertEquals(7.0 * 256 / 2048, Preset.widthBalancedAdvCam(ResNetSpec.camBackbone("resnet18", 0.5)).lambda(), 1e-12);
+    }
+
+    @Test
+    void theWalkIsShortenedWithTheSquareOfTheImageSide() {
+        // 8 - round(2 log2(500 / size))
+        assertEquals(8, Preset.walkExpTimes(8, 500));
+        assertEquals(6, Preset.walkExpTimes(8, 256));   // 2 log2(1.95) = 1.93
+        assertEquals(4, Preset.walkExpTimes(8, 128));   // 2 log2(3.91) = 3.93
+        assertEquals(2, Preset.walkExpTimes(8, 64));    // 2 log2(7.81) = 5.93
+        assertEquals(8, Preset.walkExpTimes(8, 1024));  // larger than VOC: never longer than the reference
+    }
+
+    @Test
+    void vocKeepsTheReferenceAndShapesAdaptsToItsSmallImages() {
+        Preset voc = Preset.voc();
+        assertEquals(16, voc.backbone().outputStride());
+        assertEquals(7.0, voc.advcam().lambda(), 0);
+        assertEquals(8, voc.advcamLabels().walk().expTimes());
+        assertEquals(8, voc.camLabels().walk().expTimes());
+
+        Preset shapes = Preset.shapes(128);
+        assertEquals(8, shapes.backbone().outputStride());
+        assertEquals(0.4375, shapes.advcam().lambda(), 1e-12);
+        assertEquals(4, shapes.advcamLabels().walk().expTimes());
+        assertEquals(4, shapes.camLabels().walk().expTimes());
+        // only the walk's length changes: CAM power and background as in each method's reference
+        assertEquals(1.5, shapes.advcamLabels().walk().camPower(), 0);
+        assertEquals(1.0, shapes.camLabels().walk().camPower(), 0);
+    }
+}
