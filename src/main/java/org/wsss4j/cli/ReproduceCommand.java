@@ -34,8 +34,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--sensitivity", description = "Also run the AdvCAM sensitivity grid (lambda 0, tau 0.3/0.7,"
-            + " xi halved/doubled, and the reference's lambda 7 where the preset scales lambda to a narrower"
-            + " classifier) on a subset of the eval images.")
+            + " xi halved/doubled) on a subset of the eval images.")
     boolean sensitivity;
 
     @Option(names = "--irn-pretrained", description = "ImageNet ResNet-50 state_dict .npz for IRN's backbone (the"

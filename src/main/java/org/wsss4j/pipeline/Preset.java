@@ -22,7 +22,7 @@ import org.wsss4j.refine.IrnTrainer;
  * @param seedThresholds FROM, TO, STEP of the background-threshold sweep
  * @param evalList       the split seeds are scored on
  * @param evalImages     how many of its images (0 = all)
- * @param advcam         AdvCAM settings (the reference's; on shapes with lambda scaled to the width)
+ * @param advcam         AdvCAM settings (the reference's in both presets)
  * @param sensitivityImages images of the eval split used by the AdvCAM sensitivity grid
  * @param labelList      the list pseudo-labels are made for (the reference: train_aug); null = the
  *                       eval images themselves
@@ -49,16 +49,17 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * reference's learning rate ({@value #SHAPES_LR}; see there), with batch-norm
      * statistics calibrated on the first batches; augmentation scaled from VOC's 500 px to the
      * dataset's 128 px; a wider threshold sweep ({@link #SHAPES_THRESHOLDS}); seeds scored on
-     * {@value #SHAPES_EVAL_IMAGES} images; output stride 8 ({@link #SHAPES_LAYER_STRIDES}) and
-     * AdvCAM's lambda balanced for the classifier's width ({@link #widthBalancedAdvCam}). CAM
-     * scales and the other AdvCAM settings are the reference's.
+     * {@value #SHAPES_EVAL_IMAGES} images; output stride 8 ({@link #SHAPES_LAYER_STRIDES}). CAM
+     * scales and the AdvCAM settings are the reference's (lambda too: a lambda scaled to the
+     * classifier's width, 7 x 128 / 2048, did not give better seeds over four training seeds;
+     * experiments/table1.md).
      */
     public static Preset shapes(int imageSize) {
         ClassifierTrainer.Options o = ClassifierTrainer.Options.reference().withEpochs(SHAPES_EPOCHS).withMomentum(0.9)
                 .withLr(SHAPES_LR).withAugmentation(ClassifierAugmentation.scaledTo(imageSize)).withCalibrateBatchNorm(true);
         ResNetSpec backbone = ResNetSpec.camBackbone("resnet18", 0.25).withLayerStrides(SHAPES_LAYER_STRIDES);
         return new Preset("shapes", backbone, o, List.of(1.0, 0.5, 1.5, 2.0),
-                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, widthBalancedAdvCam(backbone), 16, null,
+                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference(), 16, null,
                 shapesLabels(PseudoLabelSettings.irn(), imageSize), shapesLabels(PseudoLabelSettings.advcam(), imageSize));
     }
 
@@ -105,30 +106,11 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * Output stride 8 (layer strides 1, 2, 1, 1): on 128 px images the classifier's maps are then
      * 16 x 16, about as many cells per object as the reference's output stride 16 gives on VOC's
      * 500 px images. At output stride 16 (8 x 8 maps) the maps could not follow an object's
-     * outline, so the climb raised an object's surroundings as much as its body (AdvCAM seed 67.1
-     * against CAM's 67.9; at output stride 8, 75.5 against 74.7; experiments/table1.md).
+     * outline, so the climb raised an object's surroundings as much as its body (training seed
+     * 0, lambda 0.44: AdvCAM seed 67.1 against CAM's 67.9; at output stride 8, 75.5 against 74.7;
+     * experiments/table1.md).
      */
     static final List<Integer> SHAPES_LAYER_STRIDES = List.of(1, 2, 1, 1);
-
-    /**
-     * The reference's AdvCAM settings with lambda scaled to the classifier's width:
-     * lambda = 7 x C / 2048 for C stage-4 channels (ResNet-50: 2048, lambda 7; the preset's
-     * ResNet-18 x0.25: 128, lambda 0.4375). Why: the reference's attribution is
-     * A = rho_b ReLU(z_c) with rho_b = P_b / ((P_0 + P_1) N_+) (spec 3.2(a)), N_+ the number of
-     * positive classifier weights of class c. Its size, and L_AD's weight against L_cls with it,
-     * goes as 1 / N_+, and N_+ grows with the number of channels; with 16 times fewer channels than
-     * ResNet-50, lambda 7 weighs L_AD about 16 times as heavily as in the reference and freezes the
-     * climb after one step (experiments/table1.md: the largest change of an input value over 27
-     * steps 0.18 at lambda 7, 1.40 at lambda 0; seeds 74.7 at lambda 7, 75.5 at 0.4375, CAM 74.7).
-     */
-    static AdvCamParams widthBalancedAdvCam(ResNetSpec backbone) {
-        AdvCamParams r = AdvCamParams.reference();
-        double lambda = r.lambda() * backbone.stageChannels(3) / REFERENCE_STAGE4_CHANNELS;
-        return new AdvCamParams(r.steps(), r.stepSize(), lambda, r.tau(), r.scales(), r.variant(), r.classBatch());
-    }
-
-    /** Stage-4 channels of the reference's ResNet-50 classifier, for which lambda 7 was chosen. */
-    static final int REFERENCE_STAGE4_CHANNELS = 2048;
 
     /**
      * 60 epochs (1,200 steps): at 30 the classifier was still learning (at lr 0.1: val mAP 76.2 with
