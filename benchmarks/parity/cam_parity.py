@@ -156,21 +156,26 @@ class CamNet(torch.nn.Module):
         return f, self.classifier(f)
 
 
-def load_network(path, fold=False):
+def read_checkpoint(path):
+    """A wsss4j checkpoint: its tensors (torch, PyTorch layout) and its sidecar `<path>.json`."""
     with open(path + ".json") as fh:
         info = json.load(fh)
     npz = np.load(path)
-    weights = {k: torch.from_numpy(np.ascontiguousarray(npz[k])) for k in npz.files}
+    return {k: torch.from_numpy(np.ascontiguousarray(npz[k])) for k in npz.files}, info
+
+
+def load_network(path, fold=False):
+    weights, info = read_checkpoint(path)
     net = CamNet(weights, info["architecture"], fold).eval()
     return net, info
 
 
-def check_all_keys_used(path, info):
-    """Every tensor in the checkpoint belongs to the topology built from the sidecar (and vice versa)."""
-    arch = info["architecture"]
-    names = {"conv1.weight", "classifier.weight"} | {"bn1." + s for s in ("weight", "bias", "running_mean", "running_var")}
-    nconv, expansion = (2, 1) if arch["block"] == "BASIC" else (3, 4)
+def backbone_keys(arch):
+    """The torchvision names of every tensor of the ResNet backbone that `arch` (a sidecar's
+    architecture) describes: stem, blocks, projection shortcuts where the shape changes."""
     bn = ("weight", "bias", "running_mean", "running_var")
+    names = {"conv1.weight"} | {"bn1." + s for s in bn}
+    nconv, expansion = (2, 1) if arch["block"] == "BASIC" else (3, 4)
     channels = max(1, int(np.floor(64 * arch["widthMultiplier"] + 0.5)))
     for li in range(4):
         planes = max(1, int(np.floor((64 << li) * arch["widthMultiplier"] + 0.5)))
@@ -184,6 +189,12 @@ def check_all_keys_used(path, info):
                 names.add(p + "downsample.0.weight")
                 names |= {p + "downsample.1." + s for s in bn}
             channels = planes * expansion
+    return names
+
+
+def check_all_keys_used(path, info):
+    """Every tensor in the checkpoint belongs to the topology built from the sidecar (and vice versa)."""
+    names = backbone_keys(info["architecture"]) | {"classifier.weight"}
     npz = np.load(path)
     have = {k for k in npz.files if not k.endswith("num_batches_tracked")}
     extra = have - names

@@ -40,7 +40,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cam_parity import Block, FrozenBN, conv  # noqa: E402  (the classifier check's backbone pieces)
+from cam_parity import Block, FrozenBN, backbone_keys, conv, read_checkpoint  # noqa: E402  (the classifier check's backbone pieces)
 
 BACKBONE_PREFIX = "resnet50."        # the reference's attribute name for IRN's backbone
 EDGE_WIDTH, EDGE_GROUPS = 32, 4      # spec 6.1
@@ -108,34 +108,15 @@ class EdgeNet(torch.nn.Module):
 
 
 def load_irn(path):
-    with open(path + ".json") as fh:
-        info = json.load(fh)
-    npz = np.load(path)
-    weights = {k: torch.from_numpy(np.ascontiguousarray(npz[k])) for k in npz.files}
+    weights, info = read_checkpoint(path)
     arch = info["architecture"]
     net = EdgeNet(weights, arch).eval()
-    used = set()
-    # every backbone tensor the topology needs, torchvision names (as cam_parity.check_all_keys_used)
-    bn = ("weight", "bias", "running_mean", "running_var")
-    used |= {"conv1.weight"} | {"bn1." + s for s in bn}
-    nconv, expansion = (2, 1) if arch["block"] == "BASIC" else (3, 4)
-    channels = max(1, int(np.floor(64 * arch["widthMultiplier"] + 0.5)))
-    for li in range(4):
-        planes = max(1, int(np.floor((64 << li) * arch["widthMultiplier"] + 0.5)))
-        for b in range(arch["blocks"][li]):
-            p = "layer%d.%d." % (li + 1, b)
-            for i in range(1, nconv + 1):
-                used.add(p + "conv%d.weight" % i)
-                used |= {p + "bn%d.%s" % (i, s) for s in bn}
-            if (arch["layerStrides"][li] if b == 0 else 1) != 1 or channels != planes * expansion:
-                used.add(p + "downsample.0.weight")
-                used |= {p + "downsample.1." + s for s in bn}
-            channels = planes * expansion
-    used = {BACKBONE_PREFIX + k for k in used}
+    # every backbone tensor the topology needs, then the boundary branch's
+    used = {BACKBONE_PREFIX + k for k in backbone_keys(arch)}
     for i in range(1, 6):
         used |= {"fc_edge%d.0.weight" % i, "fc_edge%d.1.weight" % i, "fc_edge%d.1.bias" % i}
     used |= {"fc_edge6.weight", "fc_edge6.bias"}
-    have = {k for k in npz.files if not k.endswith("num_batches_tracked")}
+    have = {k for k in weights if not k.endswith("num_batches_tracked")}
     missing = used - have
     unexpected = {k for k in have - used if not (k.startswith("fc_dp") or k.startswith("mean_shift."))}
     if missing or unexpected:
