@@ -45,6 +45,10 @@ public final class CamNetwork {
     /** The layout of the activations inside the graph (GraphLayers gives the measured reason). */
     public static final Layout DEFAULT_LAYOUT = Layout.NHWC;
 
+    static {
+        PooledInferenceSession.install();
+    }
+
     private final SameDiff sd;
     private final ResNetSpec spec;
     private final int numClasses;

@@ -58,6 +58,10 @@ import org.wsss4j.nn.WeightLoader;
  */
 public final class IrnNetwork {
     public static final String INPUT = "input";
+
+    static {
+        org.wsss4j.nn.PooledInferenceSession.install();
+    }
     /** Boundary logits [N, 1, h1, w1] at stride 4. */
     public static final String EDGE = "edge_logits";
     /** Displacement field [N, 2, h1, w1] (dy, dx) before the MeanShift (training mode). */

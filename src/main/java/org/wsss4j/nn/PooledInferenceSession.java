@@ -1,0 +1,94 @@
+package org.wsss4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.config.ExecutionResult;
+import org.nd4j.autodiff.samediff.config.SDValue;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * A SameDiff inference session whose ops write into a {@link SessionArrayPool}: SameDiff's own
+ * session with the memory manager swapped, and each pass (one {@code output} call) bracketed so
+ * the pool can take back what the session forgets to release. {@link #install()} makes every
+ * SameDiff graph of the process create its sessions this way.
+ */
+public final class PooledInferenceSession extends InferenceSession {
+    /**
+     * Share of {@code org.bytedeco.javacpp.maxbytes} one session's pool may keep, as ND4J's own
+     * cache: with the arrays the session never released now taken back, a quarter (1.5 GB at the
+     * launcher's 6G) holds the pass of ResNet-50 at 448 x 448, batch 2, and a larger share only
+     * brings the process nearer the cap, where JavaCPP stalls allocations to run the collector.
+     */
+    static final double POOL_SHARE_OF_MAX_BYTES = 0.25;
+    private static volatile boolean installed;
+
+    private final SessionArrayPool pool;
+
+    PooledInferenceSession(SameDiff sd, SessionArrayPool pool) {
+        super(sd);
+        this.pool = pool;
+        setMmgr(pool);
+    }
+
+    /** Binds the factory of these sessions for every SameDiff graph of this process; idempotent. */
+    public static void install() {
+        if (installed) return;
+        synchronized (PooledInferenceSession.class) {
+            if (installed) return;
+            long cap = (long) (POOL_SHARE_OF_MAX_BYTES * Pointer.maxBytes());
+            SameDiff.bindInferenceFactory(sd -> new PooledInferenceSession(sd, new SessionArrayPool(cap)));
+            installed = true;
+        }
+    }
+
+    /** The pool this session allocates from. */
+    public SessionArrayPool pool() {
+        return pool;
+    }
+
+    @Override
+    protected Map<String, INDArray> preprocessPlaceholders(Map<String, INDArray> placeholders, At at) {
+        pool.startPass();
+        // The ids of arrays released in earlier passes: ND4J keeps them for the session's life (a
+        // set that grows by some 500 ids per ResNet-50 pass); pooled arrays get fresh ids anyway.
+        freedArrays.clear();
+        return super.preprocessPlaceholders(placeholders, at);
+    }
+
+    @Override
+    public ExecutionResult output(List<String> variables, Map<String, INDArray> placeholderValues,
+            Map<String, SDValue> otherPlaceHolderValues, MultiDataSet batch, Collection<String> requiredActivations,
+            List<Listener> listeners, At at) {
+        ExecutionResult result = super.output(variables, placeholderValues, otherPlaceHolderValues, batch,
+                requiredActivations, listeners, at);
+        pool.endPass(returnedArrays(result));
+        return result;
+    }
+
+    private static List<INDArray> returnedArrays(ExecutionResult result) {
+        List<INDArray> arrays = new ArrayList<>();
+        if (result.getOutputs() != null) {
+            for (Optional<INDArray> o : result.getOutputs().values()) {
+                if (o != null) o.ifPresent(arrays::add);
+            }
+        }
+        if (result.getValueOutputs() != null) {
+            for (SDValue v : result.getValueOutputs().values()) {
+                if (v == null) continue;
+                if (v.getTensorValue() != null) arrays.add(v.getTensorValue());
+                if (v.getListValue() != null) arrays.addAll(v.getListValue());
+                if (v.getDictValue() != null) arrays.addAll(v.getDictValue().values());
+            }
+        }
+        return arrays;
+    }
+}

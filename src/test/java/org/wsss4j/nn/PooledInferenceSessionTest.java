@@ -1,0 +1,42 @@
+package org.wsss4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The CAM network's passes run on pooled arrays: what one pass returned stays the caller's (a
+ * later pass on another input does not write into it), and a pass on reused arrays computes what
+ * the first pass, on fresh arrays, computed.
+ */
+class PooledInferenceSessionTest {
+    @Test
+    void passesOnReusedArraysGiveTheFirstPassesResultsAndLeaveReturnedArraysAlone() {
+        CamNetwork net = CamNetwork.build(ResNetSpec.camBackbone("resnet18", 0.125), 3, DataType.FLOAT, 5);
+        assertInstanceOf(PooledInferenceSession.class, SameDiff.getInferenceFactory().create(net.graph()));
+        Random r = new Random(5);
+        INDArray x1 = GaussianArrays.random(r, 1.0, 2, 3, 40, 56).castTo(DataType.FLOAT);
+        INDArray x2 = GaussianArrays.random(r, 1.0, 2, 3, 40, 56).castTo(DataType.FLOAT);
+
+        INDArray first = net.cams(x1);
+        INDArray firstCopy = first.dup();
+        INDArray other = net.cams(x2);
+        for (int i = 0; i < 3; i++) net.cams(x2);
+        INDArray again = net.cams(x1);
+
+        assertArrayEquals(values(firstCopy), values(first), "a later pass wrote into an array an earlier pass returned");
+        assertArrayEquals(values(firstCopy), values(again), "same input, same maps, bit for bit");
+        assertTrue(other.sub(first).amaxNumber().doubleValue() > 1e-3,
+                "the two inputs give different maps (else the test shows nothing)");
+    }
+
+    private static float[] values(INDArray a) {
+        return a.dup('c').data().asFloat();
+    }
+}
