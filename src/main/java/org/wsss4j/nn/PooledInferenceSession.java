@@ -23,12 +23,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  */
 public final class PooledInferenceSession extends InferenceSession {
     /**
-     * Share of {@code org.bytedeco.javacpp.maxbytes} one session's pool may keep, as ND4J's own
-     * cache: with the arrays the session never released now taken back, a quarter (1.5 GB at the
-     * launcher's 6G) holds the pass of ResNet-50 at 448 x 448, batch 2, and a larger share only
-     * brings the process nearer the cap, where JavaCPP stalls allocations to run the collector.
+     * Share of {@code org.bytedeco.javacpp.maxbytes} one session's pool may keep (ND4J's own
+     * cache keeps a quarter). The pool only holds arrays a pass will ask for again, so the share
+     * is a guard, not extra memory: AdvCAM's step at scale 2.0 of a 500 x 375 image (1000 x 750,
+     * batch 2) needs more than a quarter of the launcher's 6G; at a quarter it took 520 s per
+     * class, at a half 165 s with a peak RSS of 5.0 GB (benchmarks/RESULTS.md, 2026-12-04).
      */
-    static final double POOL_SHARE_OF_MAX_BYTES = 0.25;
+    static final double POOL_SHARE_OF_MAX_BYTES = 0.5;
     private static volatile boolean installed;
 
     private final SessionArrayPool pool;
