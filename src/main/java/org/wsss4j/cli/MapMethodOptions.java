@@ -43,7 +43,8 @@ final class MapMethodOptions {
     String advVariant;
 
     @Option(names = "--adv-class-batch", defaultValue = "0",
-            description = "AdvCAM: classes climbed together in one batch (0 = all present classes; lower it to save memory).")
+            description = "AdvCAM: classes climbed together in one batch (0 = all present classes; lower it to save"
+                    + " memory; on a CPU, 1 is faster for VOC-sized images: benchmarks/RESULTS.md).")
     int advClassBatch;
 
     /** Fails with a one-line message on an unknown --method, before any work. */
