@@ -45,6 +45,7 @@ public final class CamNetwork {
     /** The layout of the activations inside the graph (GraphLayers gives the measured reason). */
     public static final Layout DEFAULT_LAYOUT = Layout.NHWC;
 
+    // Every graph's passes allocate from a per-session pool (PooledInferenceSession says why).
     static {
         PooledInferenceSession.install();
     }

@@ -18,6 +18,7 @@ import org.wsss4j.nn.NetworkParameters;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Parameter;
 import org.wsss4j.nn.PointwiseConv;
+import org.wsss4j.nn.PooledInferenceSession;
 import org.wsss4j.nn.ResNetBackbone;
 import org.wsss4j.nn.ResNetBuilder;
 import org.wsss4j.nn.ResNetSpec;
@@ -59,9 +60,11 @@ import org.wsss4j.nn.WeightLoader;
 public final class IrnNetwork {
     public static final String INPUT = "input";
 
+    // Every graph's passes allocate from a per-session pool (PooledInferenceSession says why).
     static {
-        org.wsss4j.nn.PooledInferenceSession.install();
+        PooledInferenceSession.install();
     }
+
     /** Boundary logits [N, 1, h1, w1] at stride 4. */
     public static final String EDGE = "edge_logits";
     /** Displacement field [N, 2, h1, w1] (dy, dx) before the MeanShift (training mode). */
