@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -50,7 +51,7 @@ public final class SessionArrayPool extends AbstractMemoryMgr {
     private final long capBytes;
     private final Map<Key, Shelf> shelves = new HashMap<>();
     /** Arrays handed out in the current pass and not released yet. */
-    private final Set<INDArray> handedOut = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<INDArray> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
     private long pooledBytes;
     private long pass;
     private long hits;
