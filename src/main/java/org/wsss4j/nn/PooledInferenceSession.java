@@ -51,11 +51,6 @@ public final class PooledInferenceSession extends InferenceSession {
         }
     }
 
-    /** The pool this session allocates from. */
-    public SessionArrayPool pool() {
-        return pool;
-    }
-
     @Override
     protected Map<String, INDArray> preprocessPlaceholders(Map<String, INDArray> placeholders, At at) {
         pool.startPass();
