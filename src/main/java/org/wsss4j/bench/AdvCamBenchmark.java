@@ -31,7 +31,8 @@ import org.wsss4j.nn.CamNetwork;
  * name=advcam_<W>x<H>_k<K> s_per_image=.. s_per_image_class=.. measured_steps=.. full_steps=..}.
  *
  * <p>Options: {@code --height 375 --width 500 --steps 3 --repeats 1 --warmup 1 --seed 0
- * --classes 0 --scales 0.5,1.0,1.5,2.0 --arch resnet50 --arch-width 1.0 --strides 2,2,2,1} ({@code --scales} times a subset, e.g. to look at
+ * --classes 0 --scales 0.5,1.0,1.5,2.0 --arch resnet50 --arch-width 1.0 --strides 2,2,2,1
+ * --folding on-load|per-pass} ({@code --scales} times a subset, e.g. to look at
  * the memory one scale needs; {@code --classes 0:0,7,14} times one class, then classes 0, 7, 14 climbing in
  * one batch as {@code AdvCam} batches them).
  */
@@ -71,7 +72,10 @@ public final class AdvCamBenchmark {
             spec = spec.withLayerStrides(Arrays.stream(opt.get("strides").split(",")).map(Integer::valueOf).toList());
         }
         BenchOptions.info("network", spec.describe().toString());
-        CamNetwork net = CamNetwork.build(spec, CamNetwork.VOC_CLASSES, org.nd4j.linalg.api.buffer.DataType.FLOAT, seed);
+        org.wsss4j.nn.NormFolding folding = BenchOptions.folding(opt);
+        BenchOptions.info("norm_folding", folding.name());
+        CamNetwork net = CamNetwork.build(spec, CamNetwork.VOC_CLASSES, org.nd4j.linalg.api.buffer.DataType.FLOAT, seed,
+                CamNetwork.DEFAULT_LAYOUT, folding);
         BenchOptions.info("graph_build_s", secs(System.nanoTime() - t0));
         RgbImage image = randomImage(new Random(seed + 1), height, width);
         String name = "advcam_" + width + "x" + height;

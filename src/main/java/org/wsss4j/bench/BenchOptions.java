@@ -29,4 +29,14 @@ final class BenchOptions {
     static void info(String key, String value) {
         System.out.println("info " + key + "=" + value);
     }
+
+    /** {@code --folding on-load|per-pass} ({@link org.wsss4j.nn.NormFolding}); on-load, as make-cam's network, by default. */
+    static org.wsss4j.nn.NormFolding folding(Map<String, String> opt) {
+        String f = opt.getOrDefault("folding", "on-load");
+        return switch (f) {
+            case "on-load" -> org.wsss4j.nn.NormFolding.ON_LOAD;
+            case "per-pass" -> org.wsss4j.nn.NormFolding.PER_PASS;
+            default -> throw new IllegalArgumentException("--folding must be on-load or per-pass: " + f);
+        };
+    }
 }

@@ -18,6 +18,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.nn.NormFolding;
+import org.wsss4j.nn.ResNetSpec;
 
 /**
  * Times the CAM classifier (IRN's ResNet-50, output stride 16, 20 classes; spec 1.3) on one
@@ -33,7 +35,9 @@ import org.wsss4j.nn.CamNetwork;
  * outside them.
  *
  * <p>Options: {@code --size 448 --batch 2 --warmup 3 --repeats 10 --seed 0 --class 0
- * --only fwd|igrad --loss reverse|graph|vjp --profile}. {@code --loss reverse} (default) builds
+ * --only fwd|igrad --loss reverse|graph|vjp --folding on-load|per-pass --profile}. {@code --folding}
+ * says where batch norm is folded ({@link NormFolding}): on-load (default) as make-cam's network
+ * for inference, per-pass as a network built for training. {@code --loss reverse} (default) builds
  * dL/dz = 1[z_c > 0] in the graph and feeds it to the network's input-gradient pass
  * ({@link CamNetwork#inputGradientVariable}), forward and gradient in one {@code sd.output} call,
  * as AdvCAM's climb does; {@code --loss graph} builds L in the graph and differentiates it with
@@ -68,7 +72,10 @@ public final class ResNetBenchmark {
         BenchOptions.info("input", batch + "x3x" + size + "x" + size);
 
         long t0 = System.nanoTime();
-        CamNetwork net = CamNetwork.resnet50Irn(seed);
+        NormFolding folding = BenchOptions.folding(opt);
+        BenchOptions.info("norm_folding", folding.name());
+        CamNetwork net = CamNetwork.build(ResNetSpec.resnet50Irn(), CamNetwork.VOC_CLASSES, DataType.FLOAT, seed,
+                CamNetwork.DEFAULT_LAYOUT, folding);
         addReluClassLoss(net);
         if (lossMode.equals("reverse")) {
             addReluClassInputGradient(net);

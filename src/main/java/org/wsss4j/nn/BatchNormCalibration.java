@@ -27,6 +27,7 @@ public final class BatchNormCalibration {
                     net.graph().output(Map.of(CamNetwork.INPUT, x), out).get(out));
             params.get(e.getKey() + ".running_mean").variable().getArr().assign(in.mean(0, 2, 3));
             params.get(e.getKey() + ".running_var").variable().getArr().assign(in.var(false, 0, 2, 3));
+            params.refreshFolded(); // the next layer's output must see these statistics
         }
     }
 

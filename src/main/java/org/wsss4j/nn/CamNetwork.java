@@ -64,14 +64,15 @@ public final class CamNetwork {
     private String currentLoss;
     private boolean gradientFunctionBuilt;
 
-    private CamNetwork(ResNetSpec spec, int numClasses, DataType dataType, long seed, Layout layout) {
+    private CamNetwork(ResNetSpec spec, int numClasses, DataType dataType, long seed, Layout layout,
+                       NormFolding folding) {
         this.sd = SameDiff.create();
         this.spec = spec;
         this.numClasses = numClasses;
         this.dataType = dataType;
         this.layout = layout;
         this.input = sd.placeHolder(INPUT, dataType, -1, 3, -1, -1);
-        GraphLayers layers = new GraphLayers(sd, new NetworkParameters(), dataType, seed, layout);
+        GraphLayers layers = new GraphLayers(sd, new NetworkParameters(), dataType, seed, layout, folding);
         // One permutation into the layout at the input and one out of it at the class maps (and
         // at the stage outputs, computed only when asked for); cheap next to the convolutions.
         ResNetBackbone inside = ResNetBuilder.buildInLayout(layers, layers.fromNchw(input), spec);
@@ -100,8 +101,25 @@ public final class CamNetwork {
 
     /** As above, with the activations inside the graph in {@code layout} (same parameters, same outputs). */
     public static CamNetwork build(ResNetSpec spec, int numClasses, DataType dataType, long seed, Layout layout) {
+        return build(spec, numClasses, dataType, seed, layout, NormFolding.PER_PASS);
+    }
+
+    /**
+     * A network for inference only (class maps, AdvCAM's input gradients; no parameter
+     * gradients): batch norm is folded into constants when weights are loaded
+     * ({@link NormFolding#ON_LOAD}), not on every pass. The same outputs as {@link #build}.
+     * Change its parameters only through {@link WeightLoader}/{@link Checkpoint}, or call
+     * {@code parameters().refreshFolded()} after changing them.
+     */
+    public static CamNetwork forInference(ResNetSpec spec, int numClasses, DataType dataType, long seed) {
+        return build(spec, numClasses, dataType, seed, DEFAULT_LAYOUT, NormFolding.ON_LOAD);
+    }
+
+    /** As {@link #build(ResNetSpec, int, DataType, long, Layout)}, with batch norm folded where {@code folding} says. */
+    public static CamNetwork build(ResNetSpec spec, int numClasses, DataType dataType, long seed, Layout layout,
+                                   NormFolding folding) {
         if (numClasses < 1) throw new IllegalArgumentException("numClasses must be >= 1: " + numClasses);
-        return new CamNetwork(spec, numClasses, dataType, seed, layout);
+        return new CamNetwork(spec, numClasses, dataType, seed, layout, folding);
     }
 
     /** IRN/AdvCAM's classifier: ResNet-50 at output stride 16 with 20 VOC classes, float32. */
@@ -264,6 +282,11 @@ public final class CamNetwork {
      */
     public ParameterGradients parameterGradients(Map<String, INDArray> placeholders, String lossName,
                                                  Collection<Parameter> params, String... outputs) {
+        if (parameters.hasFoldedNorms()) {
+            throw new IllegalStateException("this network was built for inference (CamNetwork.forInference): its"
+                    + " batch norms are folded into constants, so its parameters get no gradients; build it with"
+                    + " CamNetwork.build to train");
+        }
         useLoss(lossName);
         Map<String, String> byVariable = new LinkedHashMap<>();
         for (Parameter p : params) {

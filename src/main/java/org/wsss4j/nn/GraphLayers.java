@@ -45,6 +45,7 @@ public final class GraphLayers {
     private final NetworkParameters parameters;
     private final DataType dataType;
     private final Layout layout;
+    private final NormFolding folding;
     private final Random random;
     private final List<TapeEntry> tape = new ArrayList<>();
     /** See {@link #fromNchw}; made on first use. */
@@ -60,10 +61,20 @@ public final class GraphLayers {
 
     /** As above, with the activations between the layers in {@code layout}. */
     public GraphLayers(SameDiff sd, NetworkParameters parameters, DataType dataType, long seed, Layout layout) {
+        this(sd, parameters, dataType, seed, layout, NormFolding.PER_PASS);
+    }
+
+    /**
+     * As above, with frozen batch norm folded where {@code folding} says: {@link NormFolding#ON_LOAD}
+     * builds a network for inference only.
+     */
+    public GraphLayers(SameDiff sd, NetworkParameters parameters, DataType dataType, long seed, Layout layout,
+                       NormFolding folding) {
         this.sd = sd;
         this.parameters = parameters;
         this.dataType = dataType;
         this.layout = layout;
+        this.folding = folding;
         this.random = new Random(seed);
     }
 
@@ -84,6 +95,11 @@ public final class GraphLayers {
         return layout;
     }
 
+    /** Where frozen batch norm is folded. */
+    public NormFolding folding() {
+        return folding;
+    }
+
     /**
      * An NCHW activation (e.g. the network's input) in this layout: itself when the layout is NCHW.
      *
@@ -93,10 +109,11 @@ public final class GraphLayers {
      * so a placeholder gets a gradient only from an op that also reads one (measured: the gradient
      * of a loss w.r.t. the input placeholder is missing after {@code permute(input)} or
      * {@code input * 1.0}, present after {@code input * w}). In NCHW the stem convolution is that
-     * op; here the add is, at the cost of one pass over the input.
+     * op; here the add is, at the cost of one pass over the input. With {@link NormFolding#ON_LOAD}
+     * the stem's kernel is a constant, so the add is needed in NCHW too (an identity permutation).
      */
     public SDVariable fromNchw(SDVariable x) {
-        if (layout == Layout.NCHW) {
+        if (layout == Layout.NCHW && folding == NormFolding.PER_PASS) {
             return x;
         }
         if (autodiffGate == null) {
@@ -234,7 +251,9 @@ public final class GraphLayers {
      * mean 0, var 1 (PyTorch's defaults).
      */
     public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
-        SDVariable[] scaleShift = frozenBatchNormScaleShift(name, channels, eps, group);
+        SDVariable[] scaleShift = folding == NormFolding.ON_LOAD
+                ? foldedOnLoad(name, null, channels, eps, group, layout.channelShape(channels))
+                : frozenBatchNormScaleShift(name, channels, eps, group);
         SDVariable scale = scaleShift[0].reshape(layout.channelShape(channels));
         SDVariable y = x.mul(scale).add(scaleShift[1].reshape(layout.channelShape(channels)));
         tape.add(new TapeEntry.ChannelAffine(x, y, scale));
@@ -255,9 +274,18 @@ public final class GraphLayers {
                                           int stride, int padding, int dilation, double eps, Group group) {
         double std = Math.sqrt(2.0 / ((double) out * k * k));
         SDVariable w = register(convName + ".weight", gaussian(std, k, k, in, out), Kind.CONV_WEIGHT, group);
-        SDVariable[] scaleShift = frozenBatchNormScaleShift(bnName, out, eps, group);
-        SDVariable folded = w.mul(scaleShift[0].reshape(1, 1, 1, out));
-        SDVariable y = convWith(folded, scaleShift[1], x, k, stride, padding, dilation, out);
+        SDVariable folded;
+        SDVariable shift;
+        if (folding == NormFolding.ON_LOAD) {
+            SDVariable[] kernelShift = foldedOnLoad(bnName, w, out, eps, group, new long[] {out});
+            folded = kernelShift[0];
+            shift = kernelShift[1];
+        } else {
+            SDVariable[] scaleShift = frozenBatchNormScaleShift(bnName, out, eps, group);
+            folded = w.mul(scaleShift[0].reshape(1, 1, 1, out));
+            shift = scaleShift[1];
+        }
+        SDVariable y = convWith(folded, shift, x, k, stride, padding, dilation, out);
         recordBatchNormOutput(bnName, y, eps);
         return y;
     }
@@ -270,15 +298,46 @@ public final class GraphLayers {
         parameters.recordBatchNormOutput(name, toNchw(y), eps);
     }
 
-    /** The per-channel scale and shift of frozen batch norm, each [channels]; registers its four tensors. */
+    /**
+     * The per-channel scale and shift of frozen batch norm, each [channels], computed in the graph
+     * on every pass; registers its four tensors. {@link NetworkParameters.FoldedNorm#refresh} does
+     * the same arithmetic in the same order, so both foldings give the same values.
+     */
     private SDVariable[] frozenBatchNormScaleShift(String name, int channels, double eps, Group group) {
+        SDVariable[] stats = batchNormTensors(name, channels, group);
+        SDVariable scale = stats[0].div(sd.math().sqrt(stats[3].add(eps)));
+        SDVariable shift = stats[1].sub(stats[2].mul(scale));
+        return new SDVariable[] {scale, shift};
+    }
+
+    /**
+     * {@link NormFolding#ON_LOAD}: registers the norm's four tensors (the same names and order as
+     * {@link #frozenBatchNormScaleShift}, so files load alike) and returns two graph constants:
+     * the scale, or given a {@code kernel} the kernel times the scale per output channel; and the
+     * shift. Without a kernel both are shaped {@code scaleShape}; with one, the shift is
+     * [channels]. {@link NetworkParameters#refreshFolded()} keeps them equal to their definition.
+     */
+    private SDVariable[] foldedOnLoad(String name, SDVariable kernel, int channels, double eps, Group group,
+                                      long[] scaleShape) {
+        SDVariable[] stats = batchNormTensors(name, channels, group);
+        long[] scaledShape = kernel == null ? scaleShape : kernel.getArr().shape();
+        long[] shiftShape = kernel == null ? scaleShape : new long[] {channels};
+        SDVariable scaled = sd.constant(sd.generateNewVarName(name + ".folded_scale", 0), Nd4j.zeros(dataType, scaledShape));
+        SDVariable shift = sd.constant(sd.generateNewVarName(name + ".folded_shift", 0), Nd4j.zeros(dataType, shiftShape));
+        NetworkParameters.FoldedNorm fold = new NetworkParameters.FoldedNorm(name, kernel, stats[0], stats[1],
+                stats[2], stats[3], eps, scaled, shift);
+        parameters.addFoldedNorm(fold);
+        fold.refresh();
+        return new SDVariable[] {scaled, shift};
+    }
+
+    /** Registers a batch norm's gamma, beta, running mean and running var (PyTorch's initial values), in that order. */
+    private SDVariable[] batchNormTensors(String name, int channels, Group group) {
         SDVariable gamma = register(name + ".weight", Nd4j.ones(dataType, channels), Kind.BN_WEIGHT, group);
         SDVariable beta = register(name + ".bias", Nd4j.zeros(dataType, channels), Kind.BN_BIAS, group);
         SDVariable mean = register(name + ".running_mean", Nd4j.zeros(dataType, channels), Kind.BN_RUNNING_MEAN, group);
         SDVariable var = register(name + ".running_var", Nd4j.ones(dataType, channels), Kind.BN_RUNNING_VAR, group);
-        SDVariable scale = gamma.div(sd.math().sqrt(var.add(eps)));
-        SDVariable shift = beta.sub(mean.mul(scale));
-        return new SDVariable[] {scale, shift};
+        return new SDVariable[] {gamma, beta, mean, var};
     }
 
     public SDVariable relu(SDVariable x) {

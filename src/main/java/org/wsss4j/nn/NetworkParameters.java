@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The parameters of a network in one SameDiff graph, by their PyTorch (torchvision) names, in
@@ -56,6 +58,7 @@ public final class NetworkParameters {
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
     private final Set<String> frozen = new LinkedHashSet<>();
     private final Map<String, BatchNormOutput> batchNormOutputs = new LinkedHashMap<>();
+    private final List<FoldedNorm> foldedNorms = new ArrayList<>();
 
     /** The output of a frozen batch norm (folded into its conv or not) and its epsilon. */
     public record BatchNormOutput(SDVariable output, double eps) {}
@@ -67,6 +70,51 @@ public final class NetworkParameters {
     /** Each batch norm's name (e.g. {@code layer1.0.bn1}) and its output, in build order. */
     public Map<String, BatchNormOutput> batchNormOutputs() {
         return Collections.unmodifiableMap(batchNormOutputs);
+    }
+
+    /**
+     * A frozen batch norm folded once per parameter change ({@link NormFolding#ON_LOAD}):
+     * {@code scaled} and {@code shift} are graph constants the network's ops read, kept equal to
+     * scale = gamma / sqrt(var + eps) (or, when the norm follows a convolution, {@code kernel}
+     * times scale per output channel) and shift = beta - mean * scale by {@link #refresh()}.
+     *
+     * @param kernel the YXIO kernel [k, k, in, out] the norm is folded into, or null
+     */
+    public record FoldedNorm(String name, SDVariable kernel, SDVariable gamma, SDVariable beta, SDVariable mean,
+                             SDVariable var, double eps, SDVariable scaled, SDVariable shift) {
+        /**
+         * Recomputes the constants from the current parameter arrays, in place (the graph holds
+         * the same arrays). The arithmetic and its order are those of the per-pass graph
+         * (GraphLayers.frozenBatchNormScaleShift), so both foldings give the same values.
+         */
+        void refresh() {
+            INDArray scale = gamma.getArr().div(Transforms.sqrt(var.getArr().add(eps), false));
+            INDArray shiftValue = beta.getArr().sub(mean.getArr().mul(scale));
+            INDArray scaledValue = kernel == null ? scale
+                    : kernel.getArr().mul(scale.reshape(1, 1, 1, scale.length()));
+            scaled.getArr().assign(scaledValue.reshape(scaled.getArr().shape()));
+            shift.getArr().assign(shiftValue.reshape(shift.getArr().shape()));
+        }
+    }
+
+    void addFoldedNorm(FoldedNorm fold) {
+        foldedNorms.add(fold);
+    }
+
+    /** Whether the network's batch norms are folded into constants ({@link NormFolding#ON_LOAD}). */
+    public boolean hasFoldedNorms() {
+        return !foldedNorms.isEmpty();
+    }
+
+    /**
+     * Recomputes every {@link NormFolding#ON_LOAD} fold from the current parameters. Call after
+     * changing parameter values by any other way than {@link WeightLoader#load} (which calls
+     * it); a no-op for a network folded per pass.
+     */
+    public void refreshFolded() {
+        for (FoldedNorm fold : foldedNorms) {
+            fold.refresh();
+        }
     }
 
     void add(Parameter p) {

@@ -22,7 +22,7 @@ public final class TrainedClassifier {
         }
         if (Files.isRegularFile(Checkpoint.sidecarOf(weights))) {
             CheckpointInfo info = Checkpoint.readInfo(weights);
-            CamNetwork net = CamNetwork.build(info.architecture(), info.numClasses(), DataType.FLOAT, 0);
+            CamNetwork net = CamNetwork.forInference(info.architecture(), info.numClasses(), DataType.FLOAT, 0);
             Checkpoint.load(weights, net);
             return net;
         }
@@ -32,7 +32,7 @@ public final class TrainedClassifier {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--arch: " + e.getMessage());
         }
-        CamNetwork net = CamNetwork.build(spec, VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
+        CamNetwork net = CamNetwork.forInference(spec, VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
         WeightLoader.Report r = WeightLoader.load(NpzFiles.read(weights), net.parameters(), weights.toString());
         if (!r.keptInitial().isEmpty()) {
             throw new BadInputException(weights + " has no " + String.join(", ", r.keptInitial())

@@ -103,6 +103,7 @@ public final class WeightLoader {
             p.variable().setArray(value.castTo(p.variable().dataType()).dup('c'));
             loaded.add(p.name());
         });
+        params.refreshFolded();
         return new Report(loaded, keptInitial, ignored, unused);
     }
 

@@ -83,7 +83,7 @@ public final class Reproduction {
         Json.write(out.resolve("run.json"), runRecord(root));
         VocDataset data = VocDataset.open(root);
         Path classifier = classifier(data);
-        CamNetwork net = CamNetwork.build(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
+        CamNetwork net = CamNetwork.forInference(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
         Checkpoint.load(classifier, net);
 
         List<Row> rows = new ArrayList<>();
