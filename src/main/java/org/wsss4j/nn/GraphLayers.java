@@ -171,12 +171,12 @@ public final class GraphLayers {
      * turning oneDNN off makes every convolution 3x slower.
      */
     public SDVariable convWith(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
-        return convWith(weight, null, x, k, stride, padding, dilation, -1);
+        return convWith(weight, null, x, k, stride, padding, dilation, -1, null);
     }
 
     /** As above, adding a per-output-channel {@code bias} ([out]) when it is not null. */
     private SDVariable convWith(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride, int padding,
-                                int dilation, long out) {
+                                int dilation, long out, SDVariable transposedWeight) {
         if (dilation > 1 && k > 1) {
             SDVariable y = dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, out);
             tape.add(new TapeEntry.Unsupported("dilated convolution (dilation " + dilation + ")", y));
@@ -189,7 +189,7 @@ public final class GraphLayers {
                 .weightsFormat(WeightsFormat.YXIO)
                 .build();
         SDVariable y = bias == null ? sd.cnn().conv2d(x, weight, config) : sd.cnn().conv2d(x, weight, bias, config);
-        tape.add(new TapeEntry.Conv(x, y, weight, k, stride, padding, layout));
+        tape.add(new TapeEntry.Conv(x, y, weight, k, stride, padding, layout, transposedWeight));
         return y;
     }
 
@@ -252,7 +252,7 @@ public final class GraphLayers {
      */
     public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
         SDVariable[] scaleShift = folding == NormFolding.ON_LOAD
-                ? foldedOnLoad(name, null, channels, eps, group, layout.channelShape(channels))
+                ? foldedOnLoad(name, null, channels, eps, group, layout.channelShape(channels), false)
                 : frozenBatchNormScaleShift(name, channels, eps, group);
         SDVariable scale = scaleShift[0].reshape(layout.channelShape(channels));
         SDVariable y = x.mul(scale).add(scaleShift[1].reshape(layout.channelShape(channels)));
@@ -276,16 +276,19 @@ public final class GraphLayers {
         SDVariable w = register(convName + ".weight", gaussian(std, k, k, in, out), Kind.CONV_WEIGHT, group);
         SDVariable folded;
         SDVariable shift;
+        SDVariable transposed = null;
         if (folding == NormFolding.ON_LOAD) {
-            SDVariable[] kernelShift = foldedOnLoad(bnName, w, out, eps, group, new long[] {out});
+            boolean sameSizeStride1 = stride == 1 && dilation == 1 && 2 * padding == k - 1;
+            SDVariable[] kernelShift = foldedOnLoad(bnName, w, out, eps, group, new long[] {out}, sameSizeStride1);
             folded = kernelShift[0];
             shift = kernelShift[1];
+            transposed = kernelShift[2];
         } else {
             SDVariable[] scaleShift = frozenBatchNormScaleShift(bnName, out, eps, group);
             folded = w.mul(scaleShift[0].reshape(1, 1, 1, out));
             shift = scaleShift[1];
         }
-        SDVariable y = convWith(folded, shift, x, k, stride, padding, dilation, out);
+        SDVariable y = convWith(folded, shift, x, k, stride, padding, dilation, out, transposed);
         recordBatchNormOutput(bnName, y, eps);
         return y;
     }
@@ -315,20 +318,28 @@ public final class GraphLayers {
      * {@link #frozenBatchNormScaleShift}, so files load alike) and returns two graph constants:
      * the scale, or given a {@code kernel} the kernel times the scale per output channel; and the
      * shift. Without a kernel both are shaped {@code scaleShape}; with one, the shift is
-     * [channels]. {@link NetworkParameters#refreshFolded()} keeps them equal to their definition.
+     * [channels]. With {@code transposed}, a third constant holds the folded kernel flipped in
+     * space with its channels swapped (see {@link TapeEntry.Conv}), else the third entry is null.
+     * {@link NetworkParameters#refreshFolded()} keeps them equal to their definition.
      */
     private SDVariable[] foldedOnLoad(String name, SDVariable kernel, int channels, double eps, Group group,
-                                      long[] scaleShape) {
+                                      long[] scaleShape, boolean transposed) {
         SDVariable[] stats = batchNormTensors(name, channels, group);
         long[] scaledShape = kernel == null ? scaleShape : kernel.getArr().shape();
         long[] shiftShape = kernel == null ? scaleShape : new long[] {channels};
         SDVariable scaled = sd.constant(sd.generateNewVarName(name + ".folded_scale", 0), Nd4j.zeros(dataType, scaledShape));
         SDVariable shift = sd.constant(sd.generateNewVarName(name + ".folded_shift", 0), Nd4j.zeros(dataType, shiftShape));
+        SDVariable flipped = null;
+        if (transposed) {
+            long[] s = scaledShape;
+            flipped = sd.constant(sd.generateNewVarName(name + ".folded_transposed", 0),
+                    Nd4j.zeros(dataType, s[0], s[1], s[3], s[2]));
+        }
         NetworkParameters.FoldedNorm fold = new NetworkParameters.FoldedNorm(name, kernel, stats[0], stats[1],
-                stats[2], stats[3], eps, scaled, shift);
+                stats[2], stats[3], eps, scaled, shift, flipped);
         parameters.addFoldedNorm(fold);
         fold.refresh();
-        return new SDVariable[] {scaled, shift};
+        return new SDVariable[] {scaled, shift, flipped};
     }
 
     /** Registers a batch norm's gamma, beta, running mean and running var (PyTorch's initial values), in that order. */

@@ -12,7 +12,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2DDerivative;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -168,6 +171,17 @@ public final class InputGradientPass {
         int s = c.stride();
         int p = c.padding();
         Layout layout = c.layout();
+        if (s == 1 && c.transposedWeight() != null) {
+            // the same sum as the transposed convolution, as a forward convolution with the
+            // flipped, channel-swapped kernel (a load-time constant): libnd4j's deconv2d reorders
+            // its input and its (not yet written) output to a blocked layout and back on every
+            // call, where conv2d reads and writes the activations' own layout (benchmarks/RESULTS.md)
+            Conv2DConfig config = Conv2DConfig.builder()
+                    .kH(k).kW(k).sH(1).sW(1).pH(p).pW(p).dH(1).dW(1)
+                    .paddingMode(PaddingMode.VALID).dataFormat(layout.convFormat()).weightsFormat(WeightsFormat.YXIO)
+                    .build();
+            return sd.cnn().conv2d(g, c.transposedWeight(), config);
+        }
         if (s == 1) {
             return transposedConv(sd, g, c.weight(), k, 1, p, layout);
         }

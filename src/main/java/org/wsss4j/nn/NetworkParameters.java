@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -78,10 +79,14 @@ public final class NetworkParameters {
      * scale = gamma / sqrt(var + eps) (or, when the norm follows a convolution, {@code kernel}
      * times scale per output channel) and shift = beta - mean * scale by {@link #refresh()}.
      *
-     * @param kernel the YXIO kernel [k, k, in, out] the norm is folded into, or null
+     * @param kernel     the YXIO kernel [k, k, in, out] the norm is folded into, or null
+     * @param transposed null, or a constant [k, k, out, in] kept equal to the folded kernel flipped
+     *                   in space with its channels swapped, W'[a, b, o, i] = W[k-1-a, k-1-b, i, o]:
+     *                   the kernel of the input gradient as a forward convolution (InputGradientPass)
      */
     public record FoldedNorm(String name, SDVariable kernel, SDVariable gamma, SDVariable beta, SDVariable mean,
-                             SDVariable var, double eps, SDVariable scaled, SDVariable shift) {
+                             SDVariable var, double eps, SDVariable scaled, SDVariable shift,
+                             SDVariable transposed) {
         /**
          * Recomputes the constants from the current parameter arrays, in place (the graph holds
          * the same arrays). The arithmetic and its order are those of the per-pass graph
@@ -94,6 +99,17 @@ public final class NetworkParameters {
                     : kernel.getArr().mul(scale.reshape(1, 1, 1, scale.length()));
             scaled.getArr().assign(scaledValue.reshape(scaled.getArr().shape()));
             shift.getArr().assign(shiftValue.reshape(shift.getArr().shape()));
+            if (transposed != null) {
+                INDArray t = transposed.getArr();
+                int k = (int) t.size(0);
+                for (int a = 0; a < k; a++) {
+                    for (int b = 0; b < k; b++) {
+                        // tap (a, b) of W' is tap (k-1-a, k-1-b) of W, its [in, out] matrix transposed
+                        t.get(NDArrayIndex.point(a), NDArrayIndex.point(b)).assign(
+                                scaledValue.get(NDArrayIndex.point(k - 1 - a), NDArrayIndex.point(k - 1 - b)).transpose());
+                    }
+                }
+            }
         }
     }
 

@@ -15,10 +15,13 @@ public sealed interface TapeEntry {
     /**
      * A convolution y = conv(x, weight) (+ bias, which has no input gradient) with a YXIO kernel,
      * explicit symmetric padding and no dilation (dilation 1, or a 1x1 kernel where it has no effect),
-     * on activations in {@code layout}.
+     * on activations in {@code layout}. {@code transposedWeight}, when not null, is a graph constant
+     * holding the kernel flipped in space with its channels swapped, W'[a, b, o, i] = W[k-1-a, k-1-b, i, o]
+     * (only for stride 1 and padding (k - 1) / 2, where the input gradient is conv(g, W') with the
+     * same padding).
      */
     record Conv(SDVariable input, SDVariable output, SDVariable weight, int kernel, int stride, int padding,
-                Layout layout) implements TapeEntry {}
+                Layout layout, SDVariable transposedWeight) implements TapeEntry {}
 
     /** y = max(x, 0). */
     record Relu(SDVariable input, SDVariable output) implements TapeEntry {}

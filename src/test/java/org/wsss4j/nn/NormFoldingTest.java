@@ -50,8 +50,11 @@ class NormFoldingTest {
         return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
     }
 
-    /** Class maps, every batch-norm output and the input gradient agree within {@code tol} (relative for the gradient). */
-    private static void assertSameFunction(CamNetwork[] nets, int h, int w, double tol, long seed) {
+    /**
+     * Class maps and every batch-norm output agree within {@code tol}, the input gradient within
+     * {@code gradTol} relative to its largest value.
+     */
+    private static void assertSameFunction(CamNetwork[] nets, int h, int w, double tol, double gradTol, long seed) {
         DataType dt = nets[0].dataType();
         Random r = new Random(seed);
         INDArray x = random(r, 1, 2, 3, h, w).castTo(dt);
@@ -73,7 +76,7 @@ class NormFoldingTest {
         INDArray g1 = nets[1].camsAndInputGradient(x, upstream).inputGradient();
         double scale = g0.amaxNumber().doubleValue();
         assertTrue(scale > 1e-6, "non-trivial input gradient: " + scale);
-        assertTrue(maxDiff(g0, g1) <= tol * Math.max(1, scale), "input gradient differs by " + maxDiff(g0, g1));
+        assertTrue(maxDiff(g0, g1) <= gradTol * scale, "input gradient differs by " + maxDiff(g0, g1) + " at scale " + scale);
     }
 
     @Test
@@ -82,15 +85,17 @@ class NormFoldingTest {
         CamNetwork[] nets = pair(ResNetSpec.camBackbone("resnet18", 0.25), 4, DataType.DOUBLE, 3, Layout.NHWC);
         assertTrue(nets[1].parameters().hasFoldedNorms());
         assertFalse(nets[0].parameters().hasFoldedNorms());
-        // the fold is the per-pass graph's arithmetic in the same order: equal, not just close
-        assertSameFunction(nets, 37, 45, 0.0, 1);
+        // the fold is the per-pass graph's arithmetic in the same order: equal, not just close; the
+        // input gradient of its stride-1 convolutions is a forward convolution with the flipped,
+        // channel-swapped kernel, the same sum in another order
+        assertSameFunction(nets, 37, 45, 0.0, 1e-13, 1);
     }
 
     @Test
     void inferenceNetworkInFloat32Agrees() {
         // float32 runs libnd4j's oneDNN convolutions; bottlenecks with torchvision's downsampling
         CamNetwork[] nets = pair(ResNetSpec.camBackbone("resnet50", 0.125), 3, DataType.FLOAT, 4, Layout.NHWC);
-        assertSameFunction(nets, 45, 70, 1e-6, 8);
+        assertSameFunction(nets, 45, 70, 1e-6, 1e-5, 8);
     }
 
     @Test
@@ -101,7 +106,7 @@ class NormFoldingTest {
         for (Layout layout : Layout.values()) {
             CamNetwork[] nets = pair(spec, 2, DataType.DOUBLE, 1, layout);
             assertFalse(nets[1].hasInputGradientPass());
-            assertSameFunction(nets, 35, 33, 1e-12, 6);
+            assertSameFunction(nets, 35, 33, 1e-12, 1e-12, 6);
         }
     }
 
