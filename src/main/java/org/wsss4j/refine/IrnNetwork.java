@@ -12,11 +12,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.data.image.Flip;
 import org.wsss4j.nn.BilinearUpsampling;
+import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.GraphLayers;
 import org.wsss4j.nn.GroupNorm;
 import org.wsss4j.nn.NetworkParameters;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Parameter;
+import org.wsss4j.nn.NormFolding;
 import org.wsss4j.nn.PointwiseConv;
 import org.wsss4j.nn.PooledInferenceSession;
 import org.wsss4j.nn.ResNetBackbone;
@@ -111,8 +113,11 @@ public final class IrnNetwork {
         this.dataType = dataType;
         this.parameters = new NetworkParameters();
         SDVariable input = backboneGraph.placeHolder(INPUT, dataType, -1, 3, inputSize, inputSize);
-        ResNetBackbone backbone = ResNetBuilder.build(new GraphLayers(backboneGraph, parameters, dataType, seed),
-                input, spec);
+        // The backbone only ever runs forward (spec 6.1), so it is built as CamNetwork.forInference
+        // builds its own: activations in CamNetwork's layout and batch norm folded once per weight
+        // load (NormFolding.ON_LOAD); its stage outputs are NCHW either way.
+        ResNetBackbone backbone = ResNetBuilder.build(new GraphLayers(backboneGraph, parameters, dataType, seed,
+                CamNetwork.DEFAULT_LAYOUT, NormFolding.ON_LOAD), input, spec);
         freezeBackbone();
         List<SDVariable> stageOutputs = List.of(backbone.stem(), backbone.stage(1), backbone.stage(2),
                 backbone.stage(3), backbone.stage(4));

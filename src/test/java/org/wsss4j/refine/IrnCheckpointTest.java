@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.BadInputException;
 import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.Checkpoint;
@@ -43,6 +44,37 @@ class IrnCheckpointTest {
         // and it is not an IRN for inference
         BadInputException e = assertThrows(BadInputException.class, () -> IrnCheckpoint.open(ckpt, 64));
         assertTrue(e.getMessage().contains("not an IRN checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void theBackboneComputesTheClassifiersStagesWithItsBatchNorms() {
+        // the IRN backbone folds batch norm when weights are loaded (NormFolding.ON_LOAD): its
+        // stages must be the classifier's, running statistics included
+        ResNetSpec tiny = ResNetSpec.camBackbone("resnet18", 0.125);
+        CamNetwork cls = CamNetwork.build(tiny, 20, DataType.FLOAT, 13);
+        java.util.Random r = new java.util.Random(5);
+        for (var p : cls.parameters().all()) {
+            INDArray a = p.variable().getArr();
+            switch (p.kind()) {
+                case BN_RUNNING_MEAN, BN_BIAS -> a.assign(Nd4j.randn(r.nextLong(), a.shape()).muli(0.2));
+                case BN_RUNNING_VAR, BN_WEIGHT -> a.assign(Nd4j.rand(DataType.FLOAT, a.shape()).addi(0.5));
+                default -> { }
+            }
+        }
+        Path ckpt = dir.resolve("bn.npz");
+        Checkpoint.save(ckpt, cls, CheckpointInfo.of(tiny, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
+                CheckpointInfo.Normalisation.TORCHVISION, 5, 1, "train_aug", Map.of()));
+        IrnNetwork irn = IrnCheckpoint.withBackbone(ckpt, ResNetSpec.resnet50Irn(), 64, 3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 64, 64).subi(0.5);
+        Map<String, INDArray> stages = irn.features(x);
+        for (int i = 1; i <= 4; i++) {
+            String name = cls.backbone().stage(i).name();
+            INDArray want = cls.outputs(x, name).get(name);
+            INDArray got = stages.get(IrnNetwork.STAGES.get(i));
+            assertTrue(want.amaxNumber().doubleValue() > 1e-2, "non-trivial stage " + i);
+            assertEquals(0.0, want.sub(got).amaxNumber().doubleValue() / want.amaxNumber().doubleValue(), 1e-5,
+                    "stage " + i);
+        }
     }
 
     @Test
