@@ -33,7 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>conv(x, W), stride s, padding p: the transposed convolution of g with the same W,
  *       cut to exactly x's shape (at stride 2 with odd sizes the forward conv drops the last
- *       row/column; see {@link #convInputGradient}); a folded bias has no input gradient;</li>
+ *       row/column; see {@link #convInputGradient}); a folded bias has no input gradient. For a
+ *       stride-1 conv of an inference network (one with {@link TapeEntry.Conv#transposedWeight()}) the
+ *       same sum as a forward convolution of g with the flipped, channel-swapped kernel;</li>
  *   <li>ReLU: g where the output is &gt; 0, else 0;</li>
  *   <li>max-pool: the pooling backward on the padded input (each window's gradient goes to its
  *       maximum), then the padding cut off again;</li>
