@@ -95,11 +95,6 @@ public final class GraphLayers {
         return layout;
     }
 
-    /** Where frozen batch norm is folded. */
-    public NormFolding folding() {
-        return folding;
-    }
-
     /**
      * An NCHW activation (e.g. the network's input) in this layout: itself when the layout is NCHW.
      *
