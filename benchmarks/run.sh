@@ -4,9 +4,13 @@
 #   <name> java_ms=<median> torch_ms=<median> ratio=<java/torch>
 # and, when --verbose, the raw lines of both harnesses (setup, warm-up, min/max, CPU time).
 #
-# Usage: benchmarks/run.sh [--quick] [--verbose] [--size N] [--advcam | --advcam-only]
+# Usage: benchmarks/run.sh [--quick] [--verbose] [--size N] [--rounds R] [--advcam | --advcam-only]
 #                         [--adv-steps M] [--adv-classes K]
-#   --quick    fewer warm-up steps and repeats (whole run well under 5 minutes on a quiet machine)
+#   --quick    fewer warm-up steps and repeats, one round (well under 5 minutes on a quiet machine)
+#   --rounds R run the ResNet harnesses R times, Java and PyTorch alternating, and report the
+#              median of the R per-round medians (default 3, 1 with --quick): on a shared or
+#              throttled machine the speed drifts over minutes, and one Java run followed by one
+#              PyTorch run would charge the drift to whichever side ran second
 #   --advcam   also time AdvCAM on a 500x375 image (seconds per image per class; several minutes):
 #                advcam_500x375 java_s_per_image_class=.. torch_s_per_image_class=.. ratio=.. (..)
 #   --advcam-only  only the AdvCAM measurement
@@ -25,23 +29,25 @@ set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 
-quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0
+quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0 rounds=
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --verbose) verbose=1 ;;
     --size) size="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
     --advcam) advcam=1 ;;
     --advcam-only) advcam=1 resnet=0 ;;
     --adv-steps) adv_steps="$2"; shift ;;
     --adv-classes) adv_classes="$2"; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "run.sh: unknown option $1 (use --quick, --verbose, --size N, --advcam, --advcam-only," \
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (use --quick, --verbose, --size N, --rounds R, --advcam, --advcam-only," \
          "--adv-steps M, --adv-classes K)" >&2; exit 2 ;;
   esac
   shift
 done
-if [ "$quick" = 1 ]; then warmup=2 repeats=3; else warmup=3 repeats=10; fi
+if [ "$quick" = 1 ]; then warmup=2 repeats=3 rounds="${rounds:-1}"; else warmup=3 repeats=10 rounds="${rounds:-3}"; fi
+if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then echo "run.sh: --rounds needs a positive whole number, not '$rounds'" >&2; exit 2; fi
 
 # Build the jar when missing or older than the sources (as ./wsss4j does, but offline).
 jar="$root/target/wsss4j.jar"
@@ -111,9 +117,11 @@ ratio_of() { # java torch -> ratio or NA
 
 echo "run.sh: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [ "$resnet" = 1 ]; then
-  run_java org.wsss4j.bench.ResNetBenchmark "$out/java.txt" \
-    --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats"
-  run_torch resnet50_torch.py "$out/torch.txt" --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats"
+  for r in $(seq 1 "$rounds"); do
+    run_java org.wsss4j.bench.ResNetBenchmark "$out/java.$r.txt" \
+      --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats"
+    run_torch resnet50_torch.py "$out/torch.$r.txt" --size "$size" --batch 2 --warmup "$warmup" --repeats "$repeats"
+  done
 fi
 if [ "$advcam" = 1 ]; then
   # One present class (class 0), so the time is per image per class; with --adv-classes K also
@@ -128,10 +136,13 @@ echo "run.sh: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 if [ "$verbose" = 1 ]; then
   # (SameDiff prints one "Added differentiated op" line per op when it builds the gradient graph.)
-  for f in java java_adv; do
-    [ -f "$out/$f.txt" ] && grep -v '^Added differentiated op' "$out/$f.txt" | sed 's/^/java  /'
+  for r in $(seq 1 "$rounds"); do
+    for f in "java.$r" "torch.$r"; do
+      [ -f "$out/$f.txt" ] && grep -v '^Added differentiated op' "$out/$f.txt" | sed "s/^/${f%.*} round $r  /"
+    done
   done
-  for f in torch torch_adv; do [ -f "$out/$f.txt" ] && sed 's/^/torch /' "$out/$f.txt"; done
+  [ -f "$out/java_adv.txt" ] && grep -v '^Added differentiated op' "$out/java_adv.txt" | sed 's/^/java  /'
+  [ -f "$out/torch_adv.txt" ] && sed 's/^/torch /' "$out/torch_adv.txt"
 fi
 
 field_of() { # file result-name field -> value or NA
@@ -139,10 +150,20 @@ field_of() { # file result-name field -> value or NA
   v="$(sed -n "s/^result name=$2 .*$3=\([0-9.]*\).*/\1/p" "$1" 2>/dev/null)"
   echo "${v:-NA}"
 }
+median_over_rounds() { # side result-name -> median of the rounds' medians, or NA
+  local v r vals=""
+  for r in $(seq 1 "$rounds"); do
+    v="$(field_of "$out/$1.$r.txt" "$2" median_ms)"
+    [ "$v" != NA ] && vals="$vals $v"
+  done
+  if [ -z "$vals" ]; then echo NA; return; fi
+  echo $vals | tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 if [ "$resnet" = 1 ]; then
   for name in "resnet50_fwd_$size" "resnet50_igrad_$size"; do
-    j="$(field_of "$out/java.txt" "$name" median_ms)"
-    t="$(field_of "$out/torch.txt" "$name" median_ms)"
+    j="$(median_over_rounds java "$name")"
+    t="$(median_over_rounds torch "$name")"
     echo "$name java_ms=$j torch_ms=$t ratio=$(ratio_of "$j" "$t")"
   done
 fi
