@@ -56,6 +56,11 @@ public final class SynthCommand implements Callable<Integer> {
                     + " class's (1: every body names its class).")
     double bodyFidelity;
 
+    @Option(names = "--body-contrast", paramLabel = "C", defaultValue = "" + ShapesConfig.DEFAULT_BODY_CONTRAST,
+            description = "Contrast of the body textures, in (0, 1]: their two colours are pulled towards their"
+                    + " mean by this factor (1: as designed).")
+    double bodyContrast;
+
     @Option(names = "--no-badges",
             description = "Draw no badges at all; scenes, masks and everything else stay the same.")
     boolean noBadges;
@@ -66,7 +71,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ShapesConfig config = new ShapesConfig(seed, images, size, classes, badgeDropout, !noBadges, badgeCell,
-                bodyFidelity);
+                bodyFidelity, bodyContrast);
         ShapesDataset dataset = new ShapesDataset(config);
         long start = System.nanoTime();
         ShapesDataset.Outcome outcome = dataset.write(out);

@@ -202,6 +202,15 @@ final class SceneSampler {
         double sat = uniform(r, 0.62, 0.78);
         int[] light = Hsv.toRgb(hue, sat, uniform(r, 0.84, 0.96));
         int[] dark = Hsv.toRgb(hue, sat + 0.05, uniform(r, 0.38, 0.5));
+        double contrast = config.bodyContrast();
+        if (contrast != 1) {
+            // a fainter pattern of the same mean colour; after the draws, so the streams stay aligned
+            for (int k = 0; k < 3; k++) {
+                double mid = (light[k] + dark[k]) / 2.0;
+                light[k] = (int) Math.round(mid + contrast * (light[k] - mid));
+                dark[k] = (int) Math.round(mid + contrast * (dark[k] - mid));
+            }
+        }
         double angle = style.angleDeg() + uniform(r, -8, 8);
         double period = style.period128() * uniform(r, 0.9, 1.1) * scale;
         return new Texture(style.family(), light, dark, angle, period, r.nextDouble(), r.nextDouble(), 0);

@@ -21,9 +21,12 @@ import org.wsss4j.data.VocClasses;
  * @param bodyFidelity fraction of objects whose body wears their own class's texture; the others
  *                     wear the texture of another class drawn uniformly, so that the body is
  *                     weaker evidence of the class than the badge (1 = every body is its class's)
+ * @param bodyContrast factor on the distance of each body texture's two colours from their mean:
+ *                     1 draws the textures as designed, smaller values fainter patterns of the same
+ *                     mean colour, so the body's evidence is weaker but stays its class's
  */
 public record ShapesConfig(long seed, int images, int size, int classes, double badgeDropout,
-                           boolean badges, int badgeCell, double bodyFidelity) {
+                           boolean badges, int badgeCell, double bodyFidelity, double bodyContrast) {
 
     public static final long DEFAULT_SEED = 0;
     /** 480 images: 320 train_aug (80 of them train), 80 val, 80 test. */
@@ -65,6 +68,9 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
      */
     public static final double DEFAULT_BODY_FIDELITY = 0.9;
 
+    /** Body textures at their designed contrast. */
+    public static final double DEFAULT_BODY_CONTRAST = 1.0;
+
     public ShapesConfig {
         if (images < MIN_IMAGES || images > MAX_IMAGES) {
             throw new BadInputException("--images must be between " + MIN_IMAGES + " and "
@@ -89,6 +95,9 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
         if (!(bodyFidelity >= 0 && bodyFidelity <= 1)) {
             throw new BadInputException("--body-fidelity must be a fraction in [0, 1], got " + bodyFidelity);
         }
+        if (!(bodyContrast > 0 && bodyContrast <= 1)) {
+            throw new BadInputException("--body-contrast must be in (0, 1], got " + bodyContrast);
+        }
     }
 
     /**
@@ -104,38 +113,42 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
     /** The documented defaults. */
     public static ShapesConfig defaults() {
         return new ShapesConfig(DEFAULT_SEED, DEFAULT_IMAGES, DEFAULT_SIZE, DEFAULT_CLASSES,
-                DEFAULT_BADGE_DROPOUT, true, AUTO_BADGE_CELL, DEFAULT_BODY_FIDELITY);
+                DEFAULT_BADGE_DROPOUT, true, AUTO_BADGE_CELL, DEFAULT_BODY_FIDELITY, DEFAULT_BODY_CONTRAST);
     }
 
     public ShapesConfig withSeed(long s) {
-        return new ShapesConfig(s, images, size, classes, badgeDropout, badges, badgeCell, bodyFidelity);
+        return new ShapesConfig(s, images, size, classes, badgeDropout, badges, badgeCell, bodyFidelity, bodyContrast);
     }
 
     public ShapesConfig withImages(int n) {
-        return new ShapesConfig(seed, n, size, classes, badgeDropout, badges, badgeCell, bodyFidelity);
+        return new ShapesConfig(seed, n, size, classes, badgeDropout, badges, badgeCell, bodyFidelity, bodyContrast);
     }
 
     public ShapesConfig withSize(int px) {
-        return new ShapesConfig(seed, images, px, classes, badgeDropout, badges, badgeCell, bodyFidelity);
+        return new ShapesConfig(seed, images, px, classes, badgeDropout, badges, badgeCell, bodyFidelity, bodyContrast);
     }
 
     public ShapesConfig withClasses(int k) {
-        return new ShapesConfig(seed, images, size, k, badgeDropout, badges, badgeCell, bodyFidelity);
+        return new ShapesConfig(seed, images, size, k, badgeDropout, badges, badgeCell, bodyFidelity, bodyContrast);
     }
 
     public ShapesConfig withBadgeDropout(double p) {
-        return new ShapesConfig(seed, images, size, classes, p, badges, badgeCell, bodyFidelity);
+        return new ShapesConfig(seed, images, size, classes, p, badges, badgeCell, bodyFidelity, bodyContrast);
     }
 
     public ShapesConfig withBadges(boolean on) {
-        return new ShapesConfig(seed, images, size, classes, badgeDropout, on, badgeCell, bodyFidelity);
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, on, badgeCell, bodyFidelity, bodyContrast);
     }
 
     public ShapesConfig withBadgeCell(int px) {
-        return new ShapesConfig(seed, images, size, classes, badgeDropout, badges, px, bodyFidelity);
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, badges, px, bodyFidelity, bodyContrast);
     }
 
     public ShapesConfig withBodyFidelity(double q) {
-        return new ShapesConfig(seed, images, size, classes, badgeDropout, badges, badgeCell, q);
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, badges, badgeCell, q, bodyContrast);
+    }
+
+    public ShapesConfig withBodyContrast(double c) {
+        return new ShapesConfig(seed, images, size, classes, badgeDropout, badges, badgeCell, bodyFidelity, c);
     }
 }

@@ -173,6 +173,10 @@ public final class ShapesDataset {
         // (14 px badges, faithful bodies) lack the keys and so never pass for today's defaults.
         p.put("badgeCell", config.badgeCellPx());
         p.put("bodyFidelity", config.bodyFidelity());
+        if (config.bodyContrast() != ShapesConfig.DEFAULT_BODY_CONTRAST) {
+            // only when set, so folders made before the option still pass for the defaults
+            p.put("bodyContrast", config.bodyContrast());
+        }
 
         ObjectNode s = root.putObject("splits");
         for (String list : ShapesSplits.LISTS) {

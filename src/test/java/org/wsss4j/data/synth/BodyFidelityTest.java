@@ -92,4 +92,31 @@ class BodyFidelityTest {
         assertThrows(BadInputException.class, () -> ShapesConfig.defaults().withBadgeCell(9));
         assertThrows(BadInputException.class, () -> ShapesConfig.defaults().withBodyFidelity(1.5));
     }
+
+    @Test
+    void bodyContrastPullsBothColoursHalfwayToTheirMeanAndChangesNothingElse() {
+        ShapesConfig full = ShapesConfig.defaults().withImages(40).withSeed(3);
+        ShapesDataset a = new ShapesDataset(full), b = new ShapesDataset(full.withBodyContrast(0.5));
+        int objects = 0;
+        for (int i = 0; i < 40; i++) {
+            Scene sa = a.scene(i), sb = b.scene(i);
+            assertArrayEquals(sa.owners(), sb.owners(), "image " + i);
+            for (int k = 0; k < sa.objects().size(); k++) {
+                Texture ta = sa.objects().get(k).texture(), tb = sb.objects().get(k).texture();
+                assertEquals(sa.objects().get(k).badgeX(), sb.objects().get(k).badgeX());
+                assertEquals(ta.period(), tb.period());
+                assertEquals(ta.angleDeg(), tb.angleDeg());
+                for (int ch = 0; ch < 3; ch++) {
+                    // each colour moves to mean + 0.5 (colour - mean), rounded to an integer
+                    double mid = (ta.light()[ch] + ta.dark()[ch]) / 2.0;
+                    assertEquals(mid + 0.5 * (ta.light()[ch] - mid), tb.light()[ch], 0.5 + 1e-9);
+                    assertEquals(mid + 0.5 * (ta.dark()[ch] - mid), tb.dark()[ch], 0.5 + 1e-9);
+                }
+                objects++;
+            }
+        }
+        assertTrue(objects > 40, "objects " + objects);
+        assertThrows(BadInputException.class, () -> ShapesConfig.defaults().withBodyContrast(0));
+        assertThrows(BadInputException.class, () -> ShapesConfig.defaults().withBodyContrast(1.2));
+    }
 }
