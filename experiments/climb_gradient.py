@@ -40,7 +40,13 @@ def regions(truth, label, squares, near):
     return (body & (dist == 0), body & (dist > 0) & (dist < near), body & (dist >= near), truth == 0)
 
 
-def follow(net, pair, c, steps, xi, lam, tau):
+def paper_attribution(z, c):
+    """The paper's form of 3.2(a): the plain class map, ReLU(z_c) of the image plus that of the flip."""
+    a = F.relu(z[:, c])
+    return a[0] + a[1].flip(-1)
+
+
+def follow(net, pair, c, steps, xi, lam, tau, paper=False):
     """The climb of spec 3.2 (as cam_parity.climb), keeping what this script reports.
     Returns the per-pixel mean of |g| / max|g| over the steps [H, W], the final |x_T - x_0|
     [H, W] (both summed over channels with the flipped half flipped back) and the maps A^0, A^{T-1}."""
@@ -51,8 +57,8 @@ def follow(net, pair, c, steps, xi, lam, tau):
     for t in range(steps):
         x.requires_grad_(True)
         f, z = net(x)
-        a = attribution(f, z, c)
-        y = F.relu(z).mean((2, 3))
+        a = paper_attribution(z, c) if paper else attribution(f, z, c)
+        y = (z if paper else F.relu(z)).mean((2, 3))
         l_cls = (y[:, c] - (y.sum(1) - y[:, c])).sum()
         if t == 0:
             a0 = a.detach()
@@ -84,6 +90,7 @@ def main():
     ap.add_argument("--xi", type=float, default=0.08)
     ap.add_argument("--lam", type=float, default=7.0)
     ap.add_argument("--tau", type=float, default=0.5)
+    ap.add_argument("--paper", action="store_true", help="the paper's formulation (make-cam --adv-variant paper)")
     ap.add_argument("--near", type=float, default=12.0, help="px from a badge still 'near' (default 12)")
     a = ap.parse_args()
     torch.set_grad_enabled(True)
@@ -103,7 +110,7 @@ def main():
         for c in image_labels(a.voc_root, i):
             if c + 1 not in badges:
                 continue
-            share, moved, a0, last = follow(net, pair, c, a.steps, a.xi, a.lam, a.tau)
+            share, moved, a0, last = follow(net, pair, c, a.steps, a.xi, a.lam, a.tau, a.paper)
             up = F.interpolate(torch.stack([a0, last])[None], truth.shape, mode="bilinear",
                                align_corners=False)[0] / a0.max()
             for r, m in zip(REGIONS, regions(truth, c + 1, badges[c + 1], a.near)):
@@ -112,7 +119,7 @@ def main():
                     totals[r] += [mt.sum().item(), share[mt].sum().item(), moved[mt].sum().item(),
                                   up[0][mt].sum().item(), up[1][mt].sum().item()]
         print(f"{i} done", file=sys.stderr)
-    print(f"{a.weights}: lambda {a.lam}, {a.steps} steps, scale 1")
+    print(f"{a.weights}: {'paper' if a.paper else 'reference'} form, lambda {a.lam}, {a.steps} steps, scale 1")
     print(f"{'region':<11} {'pixels':>7} {'|g|/max|g|':>10} {'moved':>7} {'map t=0':>8} {'map t=T-1':>9}")
     for r in REGIONS:
         n, s, mv, m0, m1 = totals[r]
