@@ -23,6 +23,27 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from seed_errors import erode  # noqa: E402
 
 
+def read_badges(path):
+    """BadgeList.java's lines as {image id: {segmentation label: [(x, y, side), ...]}}."""
+    badges = {}
+    for line in open(path):
+        i, label, x, y, side, _ = line.split()
+        badges.setdefault(i, {}).setdefault(int(label), []).append((int(x), int(y), int(side)))
+    return badges
+
+
+def distance_to_badges(shape, squares):
+    """Euclidean distance of every pixel to the nearest of the badge squares (0 inside one): two
+    objects of one class share a label, so a pixel counts from the nearer badge."""
+    gy, gx = np.mgrid[0:shape[0], 0:shape[1]]
+    dist = np.full(shape, np.inf)
+    for x, y, side in squares:
+        dx = np.maximum(np.maximum(x - gx, gx - (x + side - 1)), 0)
+        dy = np.maximum(np.maximum(y - gy, gy - (y + side - 1)), 0)
+        dist = np.minimum(dist, np.sqrt(dx * dx + dy * dy))
+    return dist
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cams", required=True)
@@ -32,31 +53,18 @@ def main():
     ap.add_argument("--band", type=int, default=6, help="px around outlines left out (default 6)")
     ap.add_argument("--bin", type=int, default=6, help="bin width in px (default 6)")
     a = ap.parse_args()
-    objects = {}
-    for line in open(a.badges):
-        i, label, x, y, side, _ = line.split()
-        objects.setdefault(i, []).append((int(label), int(x), int(y), int(side)))
     values = {}
-    for i, objs in objects.items():
+    for i, badges in read_badges(a.badges).items():
         path = os.path.join(a.cams, i + ".npz")
         if not os.path.exists(path):
             continue
         npz = np.load(path)
         keys, maps = list(npz["keys"]), npz["high_res"]
         truth = np.array(Image.open(os.path.join(a.voc_root, "SegmentationClass", i + ".png")))
-        gy, gx = np.mgrid[0:truth.shape[0], 0:truth.shape[1]]
-        badges = {}
-        for label, x, y, side in objs:
-            badges.setdefault(label, []).append((x, y, side))
         for label, squares in badges.items():
             if label - 1 not in keys:
                 continue
-            # distance to the nearest badge of the class: two objects of one class share a label
-            dist = np.full(truth.shape, np.inf)
-            for x, y, side in squares:
-                dx = np.maximum(np.maximum(x - gx, gx - (x + side - 1)), 0)
-                dy = np.maximum(np.maximum(y - gy, gy - (y + side - 1)), 0)
-                dist = np.minimum(dist, np.sqrt(dx * dx + dy * dy))
+            dist = distance_to_badges(truth.shape, squares)
             chosen = erode(truth == label, a.band) & (dist > 0)
             cam = maps[keys.index(label - 1)]
             for b, v in zip((dist[chosen] // a.bin).astype(int), cam[chosen]):

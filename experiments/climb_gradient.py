@@ -22,7 +22,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benchmarks", "parity"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "benchmarks", "parity"))
+from badge_distance import distance_to_badges, read_badges  # noqa: E402
 from cam_parity import attribution, image_labels, load_network, scaled_pair  # noqa: E402
 
 REGIONS = ("badge", "body near", "body far", "background")
@@ -30,12 +33,7 @@ REGIONS = ("badge", "body near", "body far", "background")
 
 def regions(truth, label, squares, near):
     """Boolean masks of REGIONS for one class of one image."""
-    gy, gx = np.mgrid[0:truth.shape[0], 0:truth.shape[1]]
-    dist = np.full(truth.shape, np.inf)
-    for x, y, side in squares:
-        dx = np.maximum(np.maximum(x - gx, gx - (x + side - 1)), 0)
-        dy = np.maximum(np.maximum(y - gy, gy - (y + side - 1)), 0)
-        dist = np.minimum(dist, np.sqrt(dx * dx + dy * dy))
+    dist = distance_to_badges(truth.shape, squares)
     body = truth == label
     return (body & (dist == 0), body & (dist > 0) & (dist < near), body & (dist >= near), truth == 0)
 
@@ -48,8 +46,9 @@ def paper_attribution(z, c):
 
 def follow(net, pair, c, steps, xi, lam, tau, paper=False):
     """The climb of spec 3.2 (as cam_parity.climb), keeping what this script reports.
-    Returns the per-pixel mean of |g| / max|g| over the steps [H, W], the final |x_T - x_0|
-    [H, W] (both summed over channels with the flipped half flipped back) and the maps A^0, A^{T-1}."""
+    Returns the per-pixel mean of |g| / max|g| over the updates [H, W], the final |x_T - x_0|
+    [H, W] (both the mean over channels, the flipped half flipped back and the two halves averaged)
+    and the maps A^0, A^{T-1}."""
     x0 = pair.clone()
     x = pair.clone()
     grad_share = torch.zeros(pair.shape[-2:])
@@ -98,10 +97,7 @@ def main():
     for p in net.parameters():
         p.requires_grad_(False)
     mean, std = info["normalisation"]["mean"], info["normalisation"]["std"]
-    objects = {}
-    for line in open(a.badges):
-        i, label, x, y, side, _ = line.split()
-        objects.setdefault(i, {}).setdefault(int(label), []).append((int(x), int(y), int(side)))
+    objects = read_badges(a.badges)
     totals = {r: np.zeros(5) for r in REGIONS}          # pixels, grad share, moved, map t=0, map t=T-1
     for i, badges in objects.items():
         img = np.array(Image.open(os.path.join(a.voc_root, "JPEGImages", i + ".jpg")).convert("RGB"))
