@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "benchmarks", "parity"))
 from badge_distance import distance_to_badges, read_badges  # noqa: E402
-from cam_parity import attribution, image_labels, load_network, scaled_pair  # noqa: E402
+from cam_parity import climb, image_labels, load_network, scaled_pair  # noqa: E402
 
 REGIONS = ("badge", "body near", "body far", "background")
 
@@ -38,46 +38,19 @@ def regions(truth, label, squares, near):
     return (body & (dist == 0), body & (dist > 0) & (dist < near), body & (dist >= near), truth == 0)
 
 
-def paper_attribution(z, c):
-    """The paper's form of 3.2(a): the plain class map, ReLU(z_c) of the image plus that of the flip."""
-    a = F.relu(z[:, c])
-    return a[0] + a[1].flip(-1)
-
-
 def follow(net, pair, c, steps, xi, lam, tau, paper=False):
-    """The climb of spec 3.2 (as cam_parity.climb), keeping what this script reports.
-    Returns the per-pixel mean of |g| / max|g| over the updates [H, W], the final |x_T - x_0|
-    [H, W] (both the mean over channels, the flipped half flipped back and the two halves averaged)
-    and the maps A^0, A^{T-1}."""
-    x0 = pair.clone()
-    x = pair.clone()
-    grad_share = torch.zeros(pair.shape[-2:])
-    a0 = None
-    for t in range(steps):
-        x.requires_grad_(True)
-        f, z = net(x)
-        a = paper_attribution(z, c) if paper else attribution(f, z, c)
-        y = (z if paper else F.relu(z)).mean((2, 3))
-        l_cls = (y[:, c] - (y.sum(1) - y[:, c])).sum()
-        if t == 0:
-            a0 = a.detach()
-            loss = l_cls
-        else:
-            mask = (a / a.max() > tau).float().detach()
-            loss = l_cls - lam * (mask * (a - a0).abs()).sum()
-        last = a.detach()
-        if t == steps - 1:
-            break
-        g = torch.autograd.grad(loss, x)[0]
-        share = g.abs() / (g.abs().max() + 1e-12)
-        grad_share += (share[0].mean(0) + share[1].mean(0).flip(-1)) / 2
-        with torch.no_grad():
-            x = x.detach()
-            lo, hi = x.min(), x.max()
-            x = torch.max(torch.min(x + xi * g / (g.abs().max() + 1e-12), hi), lo)
-    moved = (x.detach() - x0).abs()
-    moved = (moved[0].mean(0) + moved[1].mean(0).flip(-1)) / 2
-    return grad_share / (steps - 1), moved, a0, last
+    """The climb of spec 3.2 (cam_parity.climb), reduced to what this script reports: the per-pixel
+    mean of |g| / max|g| over the updates [H, W], the final |x_T - x_0| [H, W] (both the mean over
+    channels, the flipped half flipped back and the two halves averaged) and the maps A^0, A^{T-1}."""
+    trace = []
+    climb(net, pair, c, steps, xi, lam, tau, trace, paper)
+
+    def unflip(v):
+        return (v[0].mean(0) + v[1].mean(0).flip(-1)) / 2
+
+    share = sum(unflip(e["g"].abs() / (e["g"].abs().max() + 1e-12)) for e in trace[:-1]) / (steps - 1)
+    moved = unflip((trace[-1]["x"] - pair).abs())
+    return share, moved, trace[0]["map"], trace[-1]["map"]
 
 
 def main():

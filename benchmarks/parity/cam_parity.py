@@ -288,15 +288,25 @@ def steps_and_multiplier(adv_iter):
     return half_steps, mul
 
 
-def climb(net, pair, c, steps, xi, lam, tau, trace=None):
-    """Sum of the maps of x^0 .. x^{steps-1} for class c (3.2(b)-(g)); the pair is copied."""
+def paper_attribution(z, c):
+    """The paper's form of 3.2(a) (3.1, make-cam --adv-variant paper): the plain class map,
+    ReLU(z_c) of the image plus that of the flip."""
+    a = F.relu(z[:, c])
+    return a[0] + a[1].flip(-1)
+
+
+def climb(net, pair, c, steps, xi, lam, tau, trace=None, paper=False):
+    """Sum of the maps of x^0 .. x^{steps-1} for class c (3.2(b)-(g)); the pair is copied. With
+    `paper`, the paper's form (3.1): plain CAM as the attribution and the logits as class scores.
+    `trace`, when a list, gets one entry per step: the map, positive counts, mask, the input x^t
+    and (but for the last step) the gradient g."""
     x = pair.clone()
     total, a0 = None, None
     for t in range(steps):
         x.requires_grad_(True)
         f, z = net(x)
-        a = attribution(f, z, c)
-        y = F.relu(z).mean((2, 3))                                       # [2, 20]   3.2(b)
+        a = paper_attribution(z, c) if paper else attribution(f, z, c)
+        y = (z if paper else F.relu(z)).mean((2, 3))                     # [2, 20]   3.2(b)
         l_cls = (y[:, c] - (y.sum(1) - y[:, c])).sum()                   # 3.2(c)
         if t == 0:
             a0 = a.detach()
@@ -308,12 +318,13 @@ def climb(net, pair, c, steps, xi, lam, tau, trace=None):
         total = a.clone() if total is None else total + a
         if trace is not None:
             trace.append({"map": a.clone(), "positives": (z[:, c] > 0).sum((1, 2)).tolist(),
-                          "mask": None if t == 0 else mask.clone()})
+                          "mask": None if t == 0 else mask.clone(), "x": x.detach()})
         if t == steps - 1:
             break                                                        # the last update is never used
         g = torch.autograd.grad(loss, x)[0]                              # 3.2(f)
         if trace is not None:
             trace[-1]["argmax_g"] = int(g.abs().argmax())
+            trace[-1]["g"] = g
         with torch.no_grad():
             x = x.detach()
             lo, hi = x.min(), x.max()
