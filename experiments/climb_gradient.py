@@ -3,7 +3,7 @@
 
 The climb's step is xi g / max|g| (spec 3.2(f)): one global maximum over the image pair, so pixels
 whose gradient is small next to the largest one barely move. This follows the climb of each present
-class at scale 1 (the reference's loss, lambda, tau and xi; the network, attribution and loss from
+class at scale 1 (the reference's loss, lambda, tau and xi; the network and the climb itself from
 benchmarks/parity/cam_parity.py, which recomputes wsss4j's climb from the spec) and prints, per
 region of the image, the mean of |g| / max|g| over the climb's steps, how far the pixels moved in
 the end (mean over channels of |x_T - x_0|), and the attribution map at the first and last step
