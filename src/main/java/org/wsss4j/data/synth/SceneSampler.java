@@ -165,6 +165,16 @@ final class SceneSampler {
                 return new SceneObject(cls, outline, texture, bx, by, side, true, truncated);
             }
         }
+        if (safe) {
+            // The last resort of an empty scene: a badge at the centre of the centred ellipse,
+            // whose minor semi-axis (at least 0.7 x 0.8 x MAX_RADIUS = 0.2 of the side) leaves
+            // room for the badge and its margin at any rotation. Drawn only where every random
+            // offset failed (the scene used to be an error then), so no other scene changes.
+            int bx = (int) Math.round(cx - side / 2.0), by = (int) Math.round(cy - side / 2.0);
+            if (badgeFits(outline, bx, by, side, cell)) {
+                return new SceneObject(cls, outline, texture, bx, by, side, true, false);
+            }
+        }
         return null;
     }
 

@@ -246,6 +246,32 @@ class ShapesDatasetTest {
         assertTrue(e.getMessage().contains("other parameters"), e.getMessage());
     }
 
+    @Test
+    void aSceneWhereEveryRandomPlacementFailsGetsTheCentredObject() {
+        // Scene 2271 of the default seed's 4,800 images drew 60 candidates that all failed; the
+        // last, centred ellipse then found no room for its badge at 20 random offsets and the
+        // generator stopped with an error. It now falls back to a centred badge.
+        ShapesDataset big = new ShapesDataset(ShapesConfig.defaults().withImages(4800));
+        Scene scene = big.scene(2271);
+        assertEquals(1, scene.objects().size());
+        SceneObject o = scene.objects().get(0);
+        int side = o.badgeSide(), cell = side / 7;
+        assertEquals(64.0, o.badgeX() + side / 2.0, 0.5);
+        assertEquals(64.0, o.badgeY() + side / 2.0, 0.5);
+        // the promise of every placed badge: it and a one-cell margin lie inside the outline
+        for (int y = o.badgeY() - cell; y < o.badgeY() + side + cell; y++) {
+            for (int x = o.badgeX() - cell; x < o.badgeX() + side + cell; x++) {
+                assertTrue(o.outline().contains(x + 0.5, y + 0.5), x + "," + y);
+            }
+        }
+        byte[] labels = big.render(2271).labels().data;
+        int own = 0;
+        for (byte b : labels) {
+            own += b == o.label() ? 1 : 0;
+        }
+        assertTrue(own >= side * side, "object pixels " + own);
+    }
+
     private static List<Path> relativeFiles(Path root) throws Exception {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
