@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocClasses;
@@ -92,14 +93,16 @@ public final class ShapesDataset {
             checkExisting(out);
             return Outcome.ALREADY_THERE;
         }
-        for (int i = 0; i < config.images(); i++) {
+        // Every image comes from its own random streams (Seeds), so drawing them on all cores
+        // writes the same bytes as drawing them in order.
+        IntStream.range(0, config.images()).parallel().forEach(i -> {
             RenderedScene r = render(i);
             String id = r.scene().id();
             ImageFiles.writeJpeg(r.image(), out.resolve("JPEGImages").resolve(id + ".jpg"), JPEG_QUALITY);
             ImageFiles.writeLabels(r.labels(), out.resolve("SegmentationClass").resolve(id + ".png"));
             ImageFiles.writeLabels(r.labels(), out.resolve("SegmentationClassAug").resolve(id + ".png"));
             AtomicFiles.writeString(out.resolve("Annotations").resolve(id + ".xml"), AnnotationXml.of(r.scene()));
-        }
+        });
         Path lists = out.resolve("ImageSets").resolve("Segmentation");
         for (String list : ShapesSplits.LISTS) {
             StringBuilder sb = new StringBuilder();
