@@ -31,10 +31,11 @@ public record ShapesConfig(long seed, int images, int size, int classes, double 
     public static final long DEFAULT_SEED = 0;
     /**
      * 4,800 images: 3,200 train_aug (800 of them train), 800 val, 800 test. Enough that the
-     * preset's classifier sees each training image a few times (6 epochs), as the reference's
+     * preset's classifier sees each training image a few times (5 epochs), as the reference's
      * sees each of train_aug's 10,582 images 5 times, rather than 60 times over 320 images (the
      * default until 2026-12-06): over four training seeds AdvCAM's seeds then beat both CAM's and
-     * the unclimbed control's on every seed (experiments/table1.md). About 45 s to write.
+     * the unclimbed control's on every seed (experiments/table1.md). About 25 s to write on two
+     * cores.
      */
     public static final int DEFAULT_IMAGES = 4800;
     /**
