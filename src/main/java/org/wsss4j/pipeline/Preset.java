@@ -118,8 +118,8 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * 2026-12-06 the preset ran 60 epochs over the 320 images of the dataset's earlier default
      * (1,200 steps), where AdvCAM's seed beat CAM's by +0.0 to +1.3 and the unclimbed control's by
      * -0.1 to +0.9 over four training seeds. On the larger set at 6 epochs AdvCAM beat both on all
-     * four seeds (+0.8 to +1.6 and +0.1 to +0.7); at 5 epochs, measured on every seed tried, too
-     * (experiments/table1.md). 5 rather than 6 also keeps {@code reproduce} under 15 minutes on
+     * four seeds (+0.8 to +1.6 and +0.1 to +0.7), and at 5 epochs too (+0.3 to +1.7 and +0.3 to
+     * +1.1; experiments/table1.md). 5 rather than 6 also keeps {@code reproduce} under 15 minutes on
      * the slowest machine measured.
      */
     public static final int SHAPES_EPOCHS = 5;
