@@ -160,9 +160,7 @@ final class SceneSampler {
             double ox = uniform(r, -0.35, 0.35) * radius, oy = uniform(r, -0.35, 0.35) * radius;
             int bx = (int) Math.round(cx + ox - side / 2.0), by = (int) Math.round(cy + oy - side / 2.0);
             if (badgeFits(outline, bx, by, side, cell)) {
-                int full = ShapeRaster.fullArea(outline);
-                boolean truncated = insideImage(outline) < full;
-                return new SceneObject(cls, outline, texture, bx, by, side, true, truncated);
+                return withBadgeAt(cls, outline, texture, bx, by, side);
             }
         }
         if (safe) {
@@ -172,10 +170,15 @@ final class SceneSampler {
             // offset failed (the scene used to be an error then), so no other scene changes.
             int bx = (int) Math.round(cx - side / 2.0), by = (int) Math.round(cy - side / 2.0);
             if (badgeFits(outline, bx, by, side, cell)) {
-                return new SceneObject(cls, outline, texture, bx, by, side, true, false);
+                return withBadgeAt(cls, outline, texture, bx, by, side);
             }
         }
         return null;
+    }
+
+    private SceneObject withBadgeAt(int cls, Outline outline, Texture texture, int bx, int by, int side) {
+        boolean truncated = insideImage(outline) < ShapeRaster.fullArea(outline);
+        return new SceneObject(cls, outline, texture, bx, by, side, true, truncated);
     }
 
     /** The badge square and a one-cell margin around it lie inside the outline and the image. */
