@@ -1,6 +1,9 @@
 package org.wsss4j.cam;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.wsss4j.data.image.RgbImage;
@@ -40,31 +43,82 @@ public final class AdvCam implements AttributionMethod {
 
     @Override
     public CamMaps compute(RgbImage image, float[] labels) {
-        int[] keys = MultiScaleCam.presentClasses(labels);
-        ScaleFusion fusion = new ScaleFusion(image.height, image.width, keys.length);
+        return computeAll(List.of(image), List.of(labels)).get(0);
+    }
+
+    @Override
+    public int imagesPerCall() {
+        return params.imageBatch();
+    }
+
+    /**
+     * The maps of several images, each as {@link #compute} makes it alone: at each scale, the
+     * present classes of every image whose scaled pair has the same size climb together, at most
+     * {@link AdvCamParams#classBatch()} pairs per batch (0: all of them). Batching changes which
+     * pairs share a batch, not what any pair computes (AdversarialClimb), so it only buys speed
+     * where one image's classes make too small a batch to keep the cores busy.
+     */
+    @Override
+    public List<CamMaps> computeAll(List<RgbImage> images, List<float[]> labels) {
+        int n = images.size();
+        int[][] keys = new int[n][];
+        ScaleFusion[] fusions = new ScaleFusion[n];
+        for (int j = 0; j < n; j++) {
+            keys[j] = MultiScaleCam.presentClasses(labels.get(j));
+            fusions[j] = new ScaleFusion(images.get(j).height, images.get(j).width, keys[j].length);
+        }
         double[] weights = params.scaleWeights();
         for (int s = 0; s < params.scales().size(); s++) {
             double scale = params.scales().get(s);
-            INDArray pair = MultiScaleCam.scaledPair(image, scale);
             int steps = params.stepsAt(scale);
-            int batch = params.classBatch() <= 0 ? Math.max(1, keys.length) : params.classBatch();
-            float[] scaleMaps = null;
-            int h = 0, w = 0;
-            for (int start = 0; start < keys.length; start += batch) {
-                int[] chunk = Arrays.copyOfRange(keys, start, Math.min(keys.length, start + batch));
-                INDArray sum = climb.climb(pair, chunk, steps).muli(weights[s]);
-                h = (int) sum.size(1);
-                w = (int) sum.size(2);
-                if (scaleMaps == null) {
-                    scaleMaps = new float[keys.length * h * w];
+            // entries (image, class) grouped by the size of the image's scaled pair, in list order
+            INDArray[] pairs = new INDArray[n];
+            Map<List<Long>, List<int[]>> bySize = new LinkedHashMap<>();
+            for (int j = 0; j < n; j++) {
+                pairs[j] = MultiScaleCam.scaledPair(images.get(j), scale);
+                List<int[]> entries = bySize.computeIfAbsent(List.of(pairs[j].size(2), pairs[j].size(3)),
+                        size -> new ArrayList<>());
+                for (int i = 0; i < keys[j].length; i++) {
+                    entries.add(new int[] {j, i});
                 }
-                float[] part = sum.castTo(DataType.FLOAT).dup('c').data().asFloat();
-                System.arraycopy(part, 0, scaleMaps, start * h * w, part.length);
             }
-            if (scaleMaps != null) {
-                fusion.add(scaleMaps, h, w);
+            float[][] scaleMaps = new float[n][];
+            int[][] mapSize = new int[n][];
+            for (List<int[]> entries : bySize.values()) {
+                int batch = params.classBatch() <= 0 ? Math.max(1, entries.size()) : params.classBatch();
+                for (int start = 0; start < entries.size(); start += batch) {
+                    List<int[]> chunk = entries.subList(start, Math.min(entries.size(), start + batch));
+                    INDArray[] chunkPairs = new INDArray[chunk.size()];
+                    int[] chunkClasses = new int[chunk.size()];
+                    for (int e = 0; e < chunk.size(); e++) {
+                        int[] entry = chunk.get(e);
+                        chunkPairs[e] = pairs[entry[0]];
+                        chunkClasses[e] = keys[entry[0]][entry[1]];
+                    }
+                    INDArray sum = climb.climb(chunkPairs, chunkClasses, steps).muli(weights[s]);
+                    int h = (int) sum.size(1);
+                    int w = (int) sum.size(2);
+                    float[] part = sum.castTo(DataType.FLOAT).dup('c').data().asFloat();
+                    for (int e = 0; e < chunk.size(); e++) {
+                        int j = chunk.get(e)[0];
+                        if (scaleMaps[j] == null) {
+                            scaleMaps[j] = new float[keys[j].length * h * w];
+                            mapSize[j] = new int[] {h, w};
+                        }
+                        System.arraycopy(part, e * h * w, scaleMaps[j], chunk.get(e)[1] * h * w, h * w);
+                    }
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                if (scaleMaps[j] != null) {
+                    fusions[j].add(scaleMaps[j], mapSize[j][0], mapSize[j][1]);
+                }
             }
         }
-        return fusion.finish(keys);
+        List<CamMaps> out = new ArrayList<>(n);
+        for (int j = 0; j < n; j++) {
+            out.add(fusions[j].finish(keys[j]));
+        }
+        return out;
     }
 }

@@ -15,10 +15,13 @@ import org.wsss4j.BadInputException;
  * @param tau        M = 1[A / max A > tau]
  * @param scales     image scales, in processing order
  * @param variant    {@link Variant#REFERENCE} (the code) or {@link Variant#PAPER}
- * @param classBatch present classes climbed together in one batch (0 = all of them)
+ * @param classBatch present classes climbed together in one batch (0 = all of them; with
+ *                   {@code imageBatch} > 1, all of those images' classes at a scale's size)
+ * @param imageBatch images whose classes may climb in one batch when their sizes agree (1 = each
+ *                   image alone, as the reference); changes speed and memory, not the maps
  */
 public record AdvCamParams(int steps, double stepSize, double lambda, double tau, List<Double> scales,
-                           Variant variant, int classBatch) {
+                           Variant variant, int classBatch, int imageBatch) {
 
     /** Which formulation of the attribution and the class scores. */
     public enum Variant {
@@ -55,7 +58,36 @@ public record AdvCamParams(int steps, double stepSize, double lambda, double tau
         if (scales.isEmpty()) {
             throw new BadInputException("--adv-scales needs at least one scale");
         }
+        if (imageBatch < 1) {
+            throw new BadInputException("--adv-image-batch must be at least 1, got " + imageBatch);
+        }
         scales = List.copyOf(scales);
+    }
+
+    /** As the canonical constructor, each image climbing alone. */
+    public AdvCamParams(int steps, double stepSize, double lambda, double tau, List<Double> scales,
+                        Variant variant, int classBatch) {
+        this(steps, stepSize, lambda, tau, scales, variant, classBatch, 1);
+    }
+
+    /** These settings with step size {@code stepSize}. */
+    public AdvCamParams withStepSize(double stepSize) {
+        return new AdvCamParams(steps, stepSize, lambda, tau, scales, variant, classBatch, imageBatch);
+    }
+
+    /** These settings with restriction weight {@code lambda}. */
+    public AdvCamParams withLambda(double lambda) {
+        return new AdvCamParams(steps, stepSize, lambda, tau, scales, variant, classBatch, imageBatch);
+    }
+
+    /** These settings with mask threshold {@code tau}. */
+    public AdvCamParams withTau(double tau) {
+        return new AdvCamParams(steps, stepSize, lambda, tau, scales, variant, classBatch, imageBatch);
+    }
+
+    /** These settings with {@code imageBatch} images climbing together. */
+    public AdvCamParams withImageBatch(int imageBatch) {
+        return new AdvCamParams(steps, stepSize, lambda, tau, scales, variant, classBatch, imageBatch);
     }
 
     public static AdvCamParams reference() {

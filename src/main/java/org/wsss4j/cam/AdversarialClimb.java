@@ -18,8 +18,9 @@ import org.wsss4j.nn.WeightLoader;
  * Anti-adversarial climbing at one scale (AdvCAM, Lee et al. CVPR 2021, Eq. 1-5; spec 3.2): the
  * image pair (image, flip) is moved ALONG the gradient of its class score, T steps, and the
  * attribution maps of the visited images are summed. Several classes climb together, one pair per
- * class in one batch; since frozen batch norm couples nothing across the batch, each pair gets
- * exactly the gradient it would get alone, and the step normalisation and clamp are kept per pair.
+ * class in one batch, and so can the classes of several images of the same size; since frozen
+ * batch norm couples nothing across the batch, each pair gets exactly the gradient it would get
+ * alone, and the step normalisation and clamp are kept per pair.
  *
  * <p>Per pair (class c), step t, with z the class maps [2, 20, h', w'] of the current pair:
  * <pre>
@@ -188,12 +189,27 @@ public final class AdversarialClimb {
      * never used, so it is not computed).
      */
     public INDArray climb(INDArray pair, int[] classes, int steps) {
+        return climb(sameFor(pair, classes.length), classes, steps);
+    }
+
+    /**
+     * Climbs entry i, class {@code classes[i]} from the pair {@code pairs[i]}, all in one batch:
+     * the pairs may come from different images of the same size, since nothing couples them (the
+     * class javadoc). Returns the summed maps, [K, h', w'], row i for entry i.
+     */
+    public INDArray climb(INDArray[] pairs, int[] classes, int steps) {
         if (params.stepSize() == 0) {
             // xi = 0 never moves the image: every step's map is A^0, so the sum is steps x A^0
             // (the control of spec 3 / issue "advcam-control"), at the cost of one forward pass
-            return run(pair, classes, 1, false).sum().muli(steps);
+            return run(pairs, classes, 1, false).sum().muli(steps);
         }
-        return run(pair, classes, steps, false).sum();
+        return run(pairs, classes, steps, false).sum();
+    }
+
+    private static INDArray[] sameFor(INDArray pair, int entries) {
+        INDArray[] pairs = new INDArray[entries];
+        java.util.Arrays.fill(pairs, pair);
+        return pairs;
     }
 
     /** What a climb visited: the summed maps, each step's map, and the input after the last update. */
@@ -231,11 +247,22 @@ public final class AdversarialClimb {
      * so tests can look at the whole trajectory.
      */
     Trajectory run(INDArray pair, int[] classes, int steps, boolean keepAll) {
+        return run(sameFor(pair, classes.length), classes, steps, keepAll);
+    }
+
+    /** As above, entry i climbing class {@code classes[i]} from {@code pairs[i]}. */
+    Trajectory run(INDArray[] pairs, int[] classes, int steps, boolean keepAll) {
         int kk = classes.length;
+        if (pairs.length != kk) {
+            throw new IllegalArgumentException(pairs.length + " pairs for " + kk + " classes");
+        }
         DataType dt = net.dataType();
-        // a fresh contiguous batch: the steps update it in place, never the caller's pair
-        INDArray x = Nd4j.concat(0, java.util.Collections.nCopies(kk, pair.castTo(dt)).toArray(new INDArray[0]))
-                .dup('c');
+        INDArray[] inputs = new INDArray[kk];
+        for (int i = 0; i < kk; i++) {
+            inputs[i] = pairs[i].castTo(dt);
+        }
+        // a fresh contiguous batch: the steps update it in place, never the caller's pairs
+        INDArray x = Nd4j.concat(0, inputs).dup('c');
         INDArray[] sel = selectors(classes);
         INDArray a0 = null;
         INDArray sum = null;

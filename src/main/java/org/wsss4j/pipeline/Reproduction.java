@@ -108,14 +108,12 @@ public final class Reproduction {
                 log).run(new AdvCam(net, adv), labelIds, labelList, evalIds, irnBackbone);
         rows.add(pipelineRow("AdvCAM", advcam, advcamParams(adv)));
         Json.write(out.resolve("results.json"), rows);
-        AdvCamParams still = new AdvCamParams(adv.steps(), 0.0, adv.lambda(), adv.tau(), adv.scales(), adv.variant(),
-                adv.classBatch());
+        AdvCamParams still = adv.withStepSize(0.0);
         rows.add(attribution("advcam-control", new AdvCam(net, still, "advcam-control"), out.resolve("advcam-control"),
                 data, evalIds, "1"));
         Json.write(out.resolve("results.json"), rows);
         if (lambdaZero) {
-            AdvCamParams free = new AdvCamParams(adv.steps(), adv.stepSize(), 0, adv.tau(), adv.scales(), adv.variant(),
-                    adv.classBatch());
+            AdvCamParams free = adv.withLambda(0);
             rows.add(attribution("AdvCAM lambda 0", new AdvCam(net, free, "advcam-lambda0"), out.resolve("advcam-lambda0"),
                     data, evalIds, "1"));
             Json.write(out.resolve("results.json"), rows);
@@ -142,12 +140,8 @@ public final class Reproduction {
      * tau 0.3 / 0.7, xi 0.04 / 0.16), as in the paper's Fig. 6 analysis.
      */
     static List<AdvCamParams> sensitivityGrid(AdvCamParams a) {
-        return List.of(a,
-                new AdvCamParams(a.steps(), a.stepSize(), 0, a.tau(), a.scales(), a.variant(), a.classBatch()),
-                new AdvCamParams(a.steps(), a.stepSize(), a.lambda(), 0.3, a.scales(), a.variant(), a.classBatch()),
-                new AdvCamParams(a.steps(), a.stepSize(), a.lambda(), 0.7, a.scales(), a.variant(), a.classBatch()),
-                new AdvCamParams(a.steps(), a.stepSize() / 2, a.lambda(), a.tau(), a.scales(), a.variant(), a.classBatch()),
-                new AdvCamParams(a.steps(), a.stepSize() * 2, a.lambda(), a.tau(), a.scales(), a.variant(), a.classBatch()));
+        return List.of(a, a.withLambda(0), a.withTau(0.3), a.withTau(0.7), a.withStepSize(a.stepSize() / 2),
+                a.withStepSize(a.stepSize() * 2));
     }
 
     private static String num(double v) {

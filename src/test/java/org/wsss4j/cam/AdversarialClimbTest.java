@@ -139,6 +139,21 @@ class AdversarialClimbTest {
     }
 
     @Test
+    void pairsOfDifferentImagesClimbTogetherAsEachClimbsAlone() {
+        AdversarialClimb c = climb(7);
+        INDArray img = Nd4j.rand(DataType.DOUBLE, 1, 3, 40, 36).muli(4).subi(2);
+        INDArray other = Nd4j.concat(0, img, flipLast(img));
+        INDArray together = c.climb(new INDArray[] {pair, other, pair}, new int[] {3, 3, 12}, 3);
+        INDArray[] alone = {c.climb(pair, new int[] {3}, 3), c.climb(other, new int[] {3}, 3),
+                c.climb(pair, new int[] {12}, 3)};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0.0, together.get(NDArrayIndex.point(i)).sub(alone[i].get(NDArrayIndex.point(0)))
+                    .amaxNumber().doubleValue(), 1e-10, "entry " + i);
+        }
+        assertTrue(alone[0].sub(alone[1]).amaxNumber().doubleValue() > 1e-3, "the two images' maps differ");
+    }
+
+    @Test
     void restrictionKeepsTheMaskedRegionCloserToTheStart() {
         int steps = 6;
         AdversarialClimb.Trajectory free = climb(0).run(pair, new int[] {7}, steps, true);
