@@ -144,12 +144,13 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
     static final int SHAPES_IRN_EPOCHS = 50;
 
     /**
-     * AdvCAM climbs the classes of 8 images together (the images are all 128 px square). One
+     * AdvCAM climbs the classes of 4 images together (the images are all 128 px square). One
      * image's one or two classes make a batch of two to four 128 px images, too small to keep two
-     * cores busy: per class, a climb took 5.9 s alone and 2.4 s in a batch of eight classes.
-     * The maps are the same up to float rounding (AdversarialClimb).
+     * cores busy: per class, a climb took 5.9 s alone and 2.6 s in a batch of four classes. The
+     * 40 scored images' maps took 155 s instead of 259 s, bit-identical; with 8 images 142 s, but
+     * at a peak RSS of 5.4 GB instead of 3.1 GB (benchmarks/RESULTS.md, 2026-12-07).
      */
-    static final int SHAPES_ADV_IMAGE_BATCH = 8;
+    static final int SHAPES_ADV_IMAGE_BATCH = 4;
     static final int SHAPES_IRN_BATCH = 8;
 
     /**
