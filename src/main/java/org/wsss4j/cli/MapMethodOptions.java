@@ -49,8 +49,8 @@ final class MapMethodOptions {
 
     @Option(names = "--adv-image-batch", defaultValue = "1",
             description = "AdvCAM: images whose classes climb in one batch when their sizes agree (1 = each image"
-                    + " alone, as the reference). The maps stay the same up to float rounding; small images (the synthetic preset's)"
-                    + " run 1.7 times as fast with 4, at more memory.")
+                    + " alone, as the reference). The maps stay the same up to float rounding; small images"
+                    + " (the synthetic preset's) run 1.7 times as fast with 4, at more memory.")
     int advImageBatch;
 
     /** Fails with a one-line message on an unknown --method, before any work. */
