@@ -2,9 +2,12 @@ package org.wsss4j.nn;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.Listener;
@@ -31,6 +34,9 @@ public final class PooledInferenceSession extends InferenceSession {
      */
     static final double POOL_SHARE_OF_MAX_BYTES = 0.5;
     private static volatile boolean installed;
+    /** The pools of every session not yet garbage-collected ({@link #freePooledArrays()}). */
+    private static final Set<SessionArrayPool> POOLS =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private final SessionArrayPool pool;
 
@@ -46,8 +52,35 @@ public final class PooledInferenceSession extends InferenceSession {
         synchronized (PooledInferenceSession.class) {
             if (installed) return;
             long cap = (long) (POOL_SHARE_OF_MAX_BYTES * Pointer.maxBytes());
-            SameDiff.bindInferenceFactory(sd -> new PooledInferenceSession(sd, new SessionArrayPool(cap)));
+            SameDiff.bindInferenceFactory(sd -> {
+                SessionArrayPool pool = new SessionArrayPool(cap);
+                POOLS.add(pool);
+                return new PooledInferenceSession(sd, pool);
+            });
             installed = true;
+        }
+    }
+
+    /**
+     * Frees the arrays every session's pool keeps for later passes. A stage done with its network
+     * (the classifier's training, AdvCAM's climb, IRN's training) would otherwise leave them
+     * allocated until the garbage collector finalises its graph, and the next stage's arrays come
+     * on top: a clean-clone {@code reproduce} peaked at 5.6 GB where each stage alone needs at most
+     * 3.4 GB (benchmarks/RESULTS.md, 2026-12-07). Call it between passes, from the thread that
+     * runs them; a pool refills on its next pass.
+     */
+    public static void freePooledArrays() {
+        synchronized (POOLS) {
+            for (SessionArrayPool pool : POOLS) {
+                pool.close();
+            }
+        }
+    }
+
+    /** Bytes kept by every live session's pool. */
+    static long pooledBytes() {
+        synchronized (POOLS) {
+            return POOLS.stream().mapToLong(SessionArrayPool::pooledBytes).sum();
         }
     }
 

@@ -17,6 +17,7 @@ import org.wsss4j.eval.FolderEvaluation;
 import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.eval.SegmentationScore;
 import org.wsss4j.io.Json;
+import org.wsss4j.nn.PooledInferenceSession;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.refine.IrLabelMaker;
 import org.wsss4j.refine.IrnCheckpoint;
@@ -102,6 +103,8 @@ public final class PseudoLabelPipeline {
         }
         log.println("make-pseudolabels: 1/6 " + maps.name() + " maps of " + ids.size() + " images -> " + mapsDir());
         CamGenerator.run(maps, data, ids, mapsDir(), CamGenerator.Shard.ALL);
+        // each step's network is done when the step is: its pooled arrays would stay until a GC
+        PooledInferenceSession.freePooledArrays();
 
         log.println("make-pseudolabels: 2/6 seed evaluation on " + evalIds.size() + " images");
         double[] t = settings.seedThresholds();
@@ -126,10 +129,12 @@ public final class PseudoLabelPipeline {
                 settings.threads());
 
         Path irn = trainIrn(ids, listName, backbone);
+        PooledInferenceSession.freePooledArrays();
 
         log.println("make-pseudolabels: 6/6 random walk -> " + semSegDir());
         IrnNetwork net = IrnCheckpoint.open(irn, settings.padSize());
         SemSegLabelMaker.run(net, data, ids, mapsDir(), semSegDir(), settings.walk());
+        PooledInferenceSession.freePooledArrays();
         SegmentationScore mask = FolderEvaluation.evaluate(semSegDir(), data, evalIds);
 
         Result r = new Result(maps.name(), sweep.bestScore().miou(), best, crf.miou(), mask.miou(), ids.size(),

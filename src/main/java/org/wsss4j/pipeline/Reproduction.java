@@ -26,6 +26,7 @@ import org.wsss4j.io.Json;
 import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.ClassifierTrainer;
+import org.wsss4j.nn.PooledInferenceSession;
 
 /**
  * The paper's tables, reproduced end to end in one run folder: dataset (the synthetic one unless
@@ -234,6 +235,7 @@ public final class Reproduction {
                 + preset.training().epochs() + " epochs -> " + dir);
         boolean resume = Files.isRegularFile(dir.resolve("checkpoints/last.npz"));
         new ClassifierTrainer(data, train, "train_aug", val, net, preset.training(), dir, log).train(resume);
+        PooledInferenceSession.freePooledArrays();
         return done;
     }
 

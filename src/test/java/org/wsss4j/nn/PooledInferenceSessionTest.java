@@ -1,6 +1,7 @@
 package org.wsss4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -34,6 +35,19 @@ class PooledInferenceSessionTest {
         assertArrayEquals(values(firstCopy), values(again), "same input, same maps, bit for bit");
         assertTrue(other.sub(first).amaxNumber().doubleValue() > 1e-3,
                 "the two inputs give different maps (else the test shows nothing)");
+    }
+
+    @Test
+    void freeingThePoolsKeepsNothingAndTheNextPassComputesTheSame() {
+        CamNetwork net = CamNetwork.build(ResNetSpec.camBackbone("resnet18", 0.125), 3, DataType.FLOAT, 6);
+        INDArray x = GaussianArrays.random(new Random(6), 1.0, 2, 3, 40, 56).castTo(DataType.FLOAT);
+        INDArray before = net.cams(x).dup();
+        net.cams(x);
+        assertTrue(PooledInferenceSession.pooledBytes() > 0, "a pass leaves arrays in its session's pool");
+        PooledInferenceSession.freePooledArrays();
+        assertEquals(0, PooledInferenceSession.pooledBytes());
+        assertArrayEquals(values(before), values(net.cams(x)), "the pass after freeing, bit for bit");
+        assertTrue(PooledInferenceSession.pooledBytes() > 0, "the pool refills");
     }
 
     private static float[] values(INDArray a) {
