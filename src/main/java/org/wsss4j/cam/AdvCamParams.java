@@ -18,7 +18,7 @@ import org.wsss4j.BadInputException;
  * @param classBatch present classes climbed together in one batch (0 = all of them; with
  *                   {@code imageBatch} > 1, all of those images' classes at a scale's size)
  * @param imageBatch images whose classes may climb in one batch when their sizes agree (1 = each
- *                   image alone, as the reference); changes speed and memory, not the maps
+ *                   image alone, as the reference); changes speed and memory, the maps only by float rounding
  */
 public record AdvCamParams(int steps, double stepSize, double lambda, double tau, List<Double> scales,
                            Variant variant, int classBatch, int imageBatch) {
