@@ -3,9 +3,10 @@ package org.wsss4j.cam;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.wsss4j.cam.CamTestInputs.labels;
+import static org.wsss4j.cam.CamTestInputs.randomImage;
 
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,20 +22,6 @@ class AdvCamTest {
     @BeforeAll
     static void build() {
         net = CamNetwork.build(ResNetSpec.camBackbone("resnet18", 0.125), 20, DataType.DOUBLE, 7);
-    }
-
-    private static RgbImage randomImage(int h, int w, long seed) {
-        RgbImage img = new RgbImage(h, w);
-        new Random(seed).nextBytes(img.data);
-        return img;
-    }
-
-    private static float[] labels(int... classes) {
-        float[] l = new float[20];
-        for (int c : classes) {
-            l[c] = 1;
-        }
-        return l;
     }
 
     @Test
