@@ -84,7 +84,7 @@ public final class CamGenerator {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.err.printf(Locale.ROOT, "make-cam: %d written, %d already there, %.1f s (%.2f s/image)%n",
+        Progress.log().printf(Locale.ROOT, "make-cam: %d written, %d already there, %.1f s (%.2f s/image)%n",
                 todo.size(), mine.size() - todo.size(), secs, todo.isEmpty() ? 0 : secs / todo.size());
         return new Summary(todo.size(), mine.size() - todo.size(), secs);
     }

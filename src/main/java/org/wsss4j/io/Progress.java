@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * files), so a user always sees where a run is, how fast it goes and when it ends.
  */
 public final class Progress implements AutoCloseable {
+    private static final InheritableThreadLocal<PrintStream> ROUTED_LOG = new InheritableThreadLocal<>();
     private final String task;
     private final long total;
     private final ProgressBar bar;
@@ -35,8 +36,34 @@ public final class Progress implements AutoCloseable {
 
     /** Starts reporting {@code total} units of work named {@code task}. */
     public static Progress start(String task, long total) {
+        PrintStream routed = ROUTED_LOG.get();
+        if (routed != null) {
+            return new Progress(task, total, false, routed, 10);
+        }
         boolean terminal = System.console() != null && System.getenv("CI") == null;
         return new Progress(task, total, terminal, System.err, 10);
+    }
+
+    /**
+     * Runs {@code body} with the progress of work started in this thread, and in threads it
+     * starts, reported as plain lines to {@code log} and never as a bar: two bars on one terminal
+     * would overwrite each other (reproduce runs two pipelines at once, each with its own tagged
+     * log).
+     */
+    public static <T> T reportingTo(PrintStream log, Supplier<T> body) {
+        PrintStream before = ROUTED_LOG.get();
+        ROUTED_LOG.set(log);
+        try {
+            return body.get();
+        } finally {
+            ROUTED_LOG.set(before);
+        }
+    }
+
+    /** Where this thread's work reports: the log of {@link #reportingTo}, else standard error. */
+    public static PrintStream log() {
+        PrintStream routed = ROUTED_LOG.get();
+        return routed != null ? routed : System.err;
     }
 
     /** Reports to {@code log} every {@code seconds}, never as a bar (tests, embedding callers). */

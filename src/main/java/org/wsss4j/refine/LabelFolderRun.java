@@ -99,7 +99,7 @@ final class LabelFolderRun {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.err.printf(Locale.ROOT, "%s: %d written, %d already there, %.1f s (%.2f s/image)%n", task, todo.size(),
+        Progress.log().printf(Locale.ROOT, "%s: %d written, %d already there, %.1f s (%.2f s/image)%n", task, todo.size(),
                 ids.size() - todo.size(), secs, todo.isEmpty() ? 0 : secs / todo.size());
         return new Summary(todo.size(), ids.size() - todo.size(), secs);
     }
