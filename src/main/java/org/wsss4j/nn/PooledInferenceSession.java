@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.WeakHashMap;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.autodiff.listeners.At;
@@ -34,9 +33,11 @@ public final class PooledInferenceSession extends InferenceSession {
      */
     static final double POOL_SHARE_OF_MAX_BYTES = 0.5;
     private static volatile boolean installed;
-    /** The pools of every session not yet garbage-collected ({@link #freePooledArrays()}). */
-    private static final Set<SessionArrayPool> POOLS =
-            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /**
+     * The pools of every session not yet garbage-collected, each with the thread it serves
+     * (SameDiff keeps one session per graph and thread, created by the thread's first pass).
+     */
+    private static final Map<SessionArrayPool, Thread> POOLS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final SessionArrayPool pool;
 
@@ -54,7 +55,7 @@ public final class PooledInferenceSession extends InferenceSession {
             long cap = (long) (POOL_SHARE_OF_MAX_BYTES * Pointer.maxBytes());
             SameDiff.bindInferenceFactory(sd -> {
                 SessionArrayPool pool = new SessionArrayPool(cap);
-                POOLS.add(pool);
+                POOLS.put(pool, Thread.currentThread());
                 return new PooledInferenceSession(sd, pool);
             });
             installed = true;
@@ -67,20 +68,26 @@ public final class PooledInferenceSession extends InferenceSession {
      * allocated until the garbage collector finalises its graph, and the next stage's arrays come
      * on top: a clean-clone {@code reproduce} peaked at 5.6 GB where each stage alone needs at most
      * 3.4 GB (benchmarks/RESULTS.md, 2026-12-07). Call it between passes, from the thread that
-     * runs them; a pool refills on its next pass.
+     * runs them; a pool refills on its next pass. Only the calling thread's pools are freed: another
+     * thread's may be in the middle of a pass (reproduce runs two pipelines at once).
      */
     public static void freePooledArrays() {
+        Thread self = Thread.currentThread();
         synchronized (POOLS) {
-            for (SessionArrayPool pool : POOLS) {
-                pool.close();
-            }
+            POOLS.forEach((pool, owner) -> {
+                if (owner == self) {
+                    pool.close();
+                }
+            });
         }
     }
 
-    /** Bytes kept by every live session's pool. */
+    /** Bytes kept by the pools of the calling thread's sessions. */
     static long pooledBytes() {
+        Thread self = Thread.currentThread();
         synchronized (POOLS) {
-            return POOLS.stream().mapToLong(SessionArrayPool::pooledBytes).sum();
+            return POOLS.entrySet().stream().filter(e -> e.getValue() == self)
+                    .mapToLong(e -> e.getKey().pooledBytes()).sum();
         }
     }
 

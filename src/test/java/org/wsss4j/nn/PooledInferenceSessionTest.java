@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,6 +49,36 @@ class PooledInferenceSessionTest {
         assertEquals(0, PooledInferenceSession.pooledBytes());
         assertArrayEquals(values(before), values(net.cams(x)), "the pass after freeing, bit for bit");
         assertTrue(PooledInferenceSession.pooledBytes() > 0, "the pool refills");
+    }
+
+    @Test
+    void freeingThePoolsLeavesAnotherThreadsPoolsAlone() throws Exception {
+        CamNetwork net = CamNetwork.build(ResNetSpec.camBackbone("resnet18", 0.125), 3, DataType.FLOAT, 7);
+        INDArray x = GaussianArrays.random(new Random(7), 1.0, 2, 3, 40, 56).castTo(DataType.FLOAT);
+        long[] otherThreadsBytes = new long[2];
+        CountDownLatch passDone = new CountDownLatch(1);
+        CountDownLatch freed = new CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            net.cams(x);
+            otherThreadsBytes[0] = PooledInferenceSession.pooledBytes();
+            passDone.countDown();
+            try {
+                freed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            otherThreadsBytes[1] = PooledInferenceSession.pooledBytes();
+        });
+        other.start();
+        passDone.await();
+        net.cams(x);
+        assertTrue(PooledInferenceSession.pooledBytes() > 0, "this thread's pass leaves arrays in its own pool");
+        PooledInferenceSession.freePooledArrays();
+        assertEquals(0, PooledInferenceSession.pooledBytes());
+        freed.countDown();
+        other.join();
+        assertTrue(otherThreadsBytes[0] > 0, "the other thread's pass leaves arrays in its pool");
+        assertEquals(otherThreadsBytes[0], otherThreadsBytes[1], "freeing in this thread kept the other's pool");
     }
 
     private static float[] values(INDArray a) {
