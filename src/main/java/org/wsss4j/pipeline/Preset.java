@@ -28,17 +28,19 @@ import org.wsss4j.refine.IrnTrainer;
  *                       eval images themselves
  * @param camLabels      make-pseudolabels settings of the CAM row (IRN's)
  * @param advcamLabels   make-pseudolabels settings of the AdvCAM row (AdvCAM's)
+ * @param concurrentPipelines run the CAM and the AdvCAM pipelines at the same time, each in its
+ *                       own thread; they share nothing but the classifier
  */
 public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Options training,
                      List<Double> camScales, double[] seedThresholds, String evalList, int evalImages,
                      AdvCamParams advcam, int sensitivityImages, String labelList,
-                     PseudoLabelSettings camLabels, PseudoLabelSettings advcamLabels) {
+                     PseudoLabelSettings camLabels, PseudoLabelSettings advcamLabels, boolean concurrentPipelines) {
 
     /** The reference's settings on PASCAL VOC 2012. */
     public static Preset voc() {
         return new Preset("voc2012", ResNetSpec.camBackbone("resnet50", 1.0), ClassifierTrainer.Options.reference(),
                 List.of(1.0, 0.5, 1.5, 2.0), new double[] {0.15, 0.34, 0.01}, "train", 0, AdvCamParams.reference(), 100,
-                "train_aug", PseudoLabelSettings.irn(), PseudoLabelSettings.advcam());
+                "train_aug", PseudoLabelSettings.irn(), PseudoLabelSettings.advcam(), false);
     }
 
     /**
@@ -60,7 +62,8 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
         ResNetSpec backbone = ResNetSpec.camBackbone("resnet18", 0.25).withLayerStrides(SHAPES_LAYER_STRIDES);
         return new Preset("shapes", backbone, o, List.of(1.0, 0.5, 1.5, 2.0),
                 SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference().withImageBatch(SHAPES_ADV_IMAGE_BATCH), 16, null,
-                shapesLabels(PseudoLabelSettings.irn(), imageSize), shapesLabels(PseudoLabelSettings.advcam(), imageSize));
+                shapesLabels(PseudoLabelSettings.irn(), imageSize), shapesLabels(PseudoLabelSettings.advcam(), imageSize),
+                SHAPES_CONCURRENT_PIPELINES);
     }
 
     /**
@@ -151,6 +154,16 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * at a peak RSS of 5.4 GB instead of 3.1 GB (benchmarks/RESULTS.md, 2026-12-07).
      */
     static final int SHAPES_ADV_IMAGE_BATCH = 4;
+
+    /**
+     * The CAM and AdvCAM pipelines run at the same time on the synthetic preset. On its small
+     * network each keeps only about 1.4 of two cores busy (libnd4j's serial work between and
+     * inside ops), so two at once fill the gaps: AdvCAM's maps and an IRN training took 226 and
+     * 213 s side by side against 155 and about 190 s one after the other (benchmarks/RESULTS.md,
+     * 2026-12-07). Not on VOC: there a ResNet-50 AdvCAM climb at scale 2.0 and IRN at crop 512
+     * each need several GB, and on a GPU they would share its memory.
+     */
+    static final boolean SHAPES_CONCURRENT_PIPELINES = true;
     static final int SHAPES_IRN_BATCH = 8;
 
     /**
@@ -171,7 +184,12 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
 
     public Preset withTraining(ClassifierTrainer.Options t) {
         return new Preset(dataset, backbone, t, camScales, seedThresholds, evalList, evalImages, advcam,
-                sensitivityImages, labelList, camLabels, advcamLabels);
+                sensitivityImages, labelList, camLabels, advcamLabels, concurrentPipelines);
+    }
+
+    public Preset withConcurrentPipelines(boolean concurrent) {
+        return new Preset(dataset, backbone, training, camScales, seedThresholds, evalList, evalImages, advcam,
+                sensitivityImages, labelList, camLabels, advcamLabels, concurrent);
     }
 
     public Map<String, Object> describe() {
@@ -188,6 +206,7 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
         m.put("label_list", labelList == null ? "the eval images" : labelList);
         m.put("cam_labels", camLabels.asMap());
         m.put("advcam_labels", advcamLabels.asMap());
+        m.put("concurrent_pipelines", concurrentPipelines);
         return m;
     }
 }

@@ -23,6 +23,8 @@ import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.data.synth.ShapesDataset;
 import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.io.Json;
+import org.wsss4j.io.LinePrefixStream;
+import org.wsss4j.io.Progress;
 import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.ClassifierTrainer;
@@ -98,15 +100,34 @@ public final class Reproduction {
                 irnPretrained != null ? irnPretrained : classifier, preset.backbone());
         log.println("reproduce: CAM pseudo-labels of " + labelIds.size() + " '" + labelList + "' images, scored on "
                 + evalIds.size() + " '" + preset.evalList() + "' images -> " + out.resolve("cam"));
-        PseudoLabelPipeline.Result cam = new PseudoLabelPipeline(data, preset.camLabels(), out.resolve("cam"), log)
-                .run(new MultiScaleCam(net, preset.camScales()), labelIds, labelList, evalIds, irnBackbone);
-        rows.add(pipelineRow("CAM", cam, Map.of("scales", preset.camScales())));
-        Json.write(out.resolve("results.json"), rows);
-
         AdvCamParams adv = preset.advcam();
-        log.println("reproduce: AdvCAM pseudo-labels -> " + out.resolve("advcam"));
-        PseudoLabelPipeline.Result advcam = new PseudoLabelPipeline(data, preset.advcamLabels(), out.resolve("advcam"),
-                log).run(new AdvCam(net, adv), labelIds, labelList, evalIds, irnBackbone);
+        log.println("reproduce: AdvCAM pseudo-labels -> " + out.resolve("advcam")
+                + (preset.concurrentPipelines() ? " (at the same time as CAM's)" : ""));
+        List<String> ids = labelIds, scored = evalIds;
+        PseudoLabelPipeline.Result cam, advcam;
+        if (preset.concurrentPipelines()) {
+            // each pipeline has its own copy of the classifier: no SameDiff graph is run by two threads at once
+            CamNetwork advNet = CamNetwork.forInference(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
+            Checkpoint.load(classifier, advNet);
+            PrintStream camLog = LinePrefixStream.of(log, "[cam] ");
+            PrintStream advLog = LinePrefixStream.of(log, "[advcam] ");
+            Concurrently.Both<PseudoLabelPipeline.Result, PseudoLabelPipeline.Result> both = Concurrently.run(
+                    "wsss4j-cam-pipeline",
+                    () -> Progress.reportingTo(camLog, () -> new PseudoLabelPipeline(data, preset.camLabels(),
+                            out.resolve("cam"), camLog).run(new MultiScaleCam(net, preset.camScales()), ids, labelList,
+                            scored, irnBackbone)),
+                    () -> Progress.reportingTo(advLog, () -> new PseudoLabelPipeline(data, preset.advcamLabels(),
+                            out.resolve("advcam"), advLog).run(new AdvCam(advNet, adv), ids, labelList, scored,
+                            irnBackbone)));
+            cam = both.first();
+            advcam = both.second();
+        } else {
+            cam = new PseudoLabelPipeline(data, preset.camLabels(), out.resolve("cam"), log)
+                    .run(new MultiScaleCam(net, preset.camScales()), ids, labelList, scored, irnBackbone);
+            advcam = new PseudoLabelPipeline(data, preset.advcamLabels(), out.resolve("advcam"), log)
+                    .run(new AdvCam(net, adv), ids, labelList, scored, irnBackbone);
+        }
+        rows.add(pipelineRow("CAM", cam, Map.of("scales", preset.camScales())));
         rows.add(pipelineRow("AdvCAM", advcam, advcamParams(adv)));
         Json.write(out.resolve("results.json"), rows);
         AdvCamParams still = adv.withStepSize(0.0);

@@ -1,5 +1,6 @@
 package org.wsss4j.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsss4j.cam.AdvCamParams;
@@ -18,6 +20,8 @@ import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.data.synth.ShapesDataset;
 import org.wsss4j.io.Json;
+import org.wsss4j.io.NpzFiles;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.wsss4j.nn.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.refine.IrnAugmentation;
@@ -48,7 +52,7 @@ class ReproductionTest {
         Preset preset = new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.125), t, List.of(1.0, 0.5),
                 new double[] {0.1, 0.7, 0.05}, "train", 4,
                 new AdvCamParams(3, 0.08, 7, 0.5, List.of(0.5, 1.0), AdvCamParams.Variant.REFERENCE, 0), 2, null,
-                tinyLabels(PseudoLabelSettings.irn()), tinyLabels(PseudoLabelSettings.advcam()));
+                tinyLabels(PseudoLabelSettings.irn()), tinyLabels(PseudoLabelSettings.advcam()), false);
         Path out = dir.resolve("run");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         List<Reproduction.Row> rows = new Reproduction(out, data, preset, false, quiet).run();
@@ -103,5 +107,30 @@ class ReproductionTest {
             assertTrue(Files.isRegularFile(out.resolve("advcam-lambda0/" + id + ".npz")), "lambda 0 " + id);
         }
         assertEquals(advMap, Files.getLastModifiedTime(out.resolve("advcam/maps/" + ids.get(0) + ".npz")));
+
+        // the two pipelines at the same time, from the same classifier: the same rows, and every
+        // map and label the same, value for value, as when they ran one after the other
+        Path concurrent = dir.resolve("concurrent");
+        Files.createDirectories(concurrent.resolve("classifier"));
+        for (String f : List.of("classifier.npz", "classifier.npz.json")) {
+            Files.copy(out.resolve("classifier/" + f), concurrent.resolve("classifier/" + f));
+        }
+        List<Reproduction.Row> together = new Reproduction(concurrent, data, preset.withConcurrentPipelines(true), false,
+                quiet).run();
+        assertEquals(rows, together);
+        for (String id : ids.subList(0, 4)) {
+            for (String maps : List.of("cam/maps", "advcam/maps", "advcam-control")) {
+                Map<String, INDArray> a = NpzFiles.read(out.resolve(maps + "/" + id + ".npz"));
+                Map<String, INDArray> b = NpzFiles.read(concurrent.resolve(maps + "/" + id + ".npz"));
+                assertEquals(a.keySet(), b.keySet(), maps + " " + id);
+                for (String key : a.keySet()) {
+                    assertEquals(a.get(key), b.get(key), maps + " " + id + " " + key);
+                }
+            }
+            for (String labels : List.of("cam/ir-labels", "cam/sem-seg", "advcam/ir-labels", "advcam/sem-seg")) {
+                assertArrayEquals(Files.readAllBytes(out.resolve(labels + "/" + id + ".png")),
+                        Files.readAllBytes(concurrent.resolve(labels + "/" + id + ".png")), labels + " " + id);
+            }
+        }
     }
 }
