@@ -89,19 +89,20 @@ public final class IrnCheckpoint {
      * A network for training whose backbone comes from {@code weights}: a wsss4j classifier
      * checkpoint (its sidecar names the architecture; its classifier is dropped) or a PyTorch
      * state_dict .npz (ImageNet ResNet, as the reference; architecture {@code spec}). The branches
-     * keep their seeded initialisation.
+     * keep their seeded initialisation. The backbone runs at IRN's strides whatever strides the
+     * checkpoint or {@code spec} was trained at.
      */
     public static IrnNetwork withBackbone(Path weights, ResNetSpec spec, int inputSize, long seed) {
         if (!Files.isRegularFile(weights)) {
             throw new BadInputException(weights + ": backbone weights not found");
         }
-        // A classifier's layer strides and dilations (e.g. output stride 8) do not change its
-        // weights' shapes, so its backbone is run at IRN's strides (2, 2, 2, 1), as the reference
-        // runs ImageNet weights (trained at output stride 32) at them.
-        ResNetSpec arch = Files.isRegularFile(Checkpoint.sidecarOf(weights))
-                ? Checkpoint.readInfo(weights).architecture().withLayerStrides(IrnNetwork.LAYER_STRIDES)
-                        .withLayerDilations(List.of(1, 1, 1, 1))
-                : spec;
+        // Layer strides and dilations (e.g. a classifier's output stride 8) do not change a
+        // backbone's weights' shapes, so every backbone, a classifier's or a state_dict's, is run
+        // at IRN's strides (2, 2, 2, 1), as the reference runs ImageNet weights (trained at output
+        // stride 32) at them.
+        ResNetSpec arch = (Files.isRegularFile(Checkpoint.sidecarOf(weights))
+                ? Checkpoint.readInfo(weights).architecture() : spec)
+                .withLayerStrides(IrnNetwork.LAYER_STRIDES).withLayerDilations(List.of(1, 1, 1, 1));
         IrnNetwork net;
         try {
             net = IrnNetwork.build(arch, inputSize, DataType.FLOAT, seed);

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.BadInputException;
+import org.wsss4j.io.NpzFiles;
 import org.wsss4j.nn.CamNetwork;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.CheckpointInfo;
@@ -44,6 +45,32 @@ class IrnCheckpointTest {
         // and it is not an IRN for inference
         BadInputException e = assertThrows(BadInputException.class, () -> IrnCheckpoint.open(ckpt, 64));
         assertTrue(e.getMessage().contains("not an IRN checkpoint"), e.getMessage());
+    }
+
+    @Test
+    void aStateDictBackboneOfAnotherOutputStrideRunsAtIrnsStrides() {
+        // a state_dict .npz has no sidecar: the caller's spec names the architecture, here the
+        // synthetic preset's classifier at output stride 8 (reproduce --irn-pretrained passes it)
+        ResNetSpec os8 = ResNetSpec.camBackbone("resnet18", 0.125).withLayerStrides(List.of(1, 2, 1, 1));
+        CamNetwork cls = CamNetwork.build(os8, 20, DataType.FLOAT, 17);
+        Path stateDict = dir.resolve("backbone.npz");
+        Map<String, INDArray> weights = new java.util.LinkedHashMap<>(WeightLoader.export(cls.parameters()));
+        weights.remove("classifier.weight");
+        NpzFiles.write(stateDict, weights);
+        IrnNetwork irn = IrnCheckpoint.withBackbone(stateDict, os8, 64, 3);
+        assertEquals(IrnNetwork.LAYER_STRIDES, irn.spec().layerStrides());
+        assertEquals(os8.withLayerStrides(IrnNetwork.LAYER_STRIDES).withLayerDilations(List.of(1, 1, 1, 1)), irn.spec());
+        INDArray want = weights.get("layer2.0.conv1.weight");
+        assertEquals(0.0, want.sub(irn.stateDict().get("resnet50.layer2.0.conv1.weight")).amaxNumber().doubleValue(), 0.0);
+        // a file that is not an archive is an error naming it
+        Path garbage = dir.resolve("garbage.npz");
+        try {
+            java.nio.file.Files.writeString(garbage, "not a zip");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        BadInputException e = assertThrows(BadInputException.class, () -> IrnCheckpoint.withBackbone(garbage, os8, 64, 3));
+        assertTrue(e.getMessage().contains(garbage.toString()), e.getMessage());
     }
 
     @Test
