@@ -159,8 +159,9 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * The CAM and AdvCAM pipelines run at the same time on the synthetic preset. On its small
      * network each keeps only about 1.4 of two cores busy (libnd4j's serial work between and
      * inside ops), so two at once fill the gaps: the two pipelines took 6:57 side by side against
-     * 9:17 one after the other, with the same results (benchmarks/RESULTS.md, 2026-12-07). Not on VOC: there a ResNet-50 AdvCAM climb at scale 2.0 and IRN at crop 512
-     * each need several GB, and on a GPU they would share its memory.
+     * 9:17 one after the other, with the same results (benchmarks/RESULTS.md, 2026-12-07). Not on
+     * VOC: there a ResNet-50 AdvCAM climb at scale 2.0 and IRN at crop 512 each need several GB,
+     * and on a GPU they would share its memory.
      */
     static final boolean SHAPES_CONCURRENT_PIPELINES = true;
     static final int SHAPES_IRN_BATCH = 8;

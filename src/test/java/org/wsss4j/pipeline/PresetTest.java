@@ -1,6 +1,8 @@
 package org.wsss4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +25,7 @@ class PresetTest {
         assertEquals(7.0, voc.advcam().lambda(), 0);
         assertEquals(8, voc.advcamLabels().walk().expTimes());
         assertEquals(8, voc.camLabels().walk().expTimes());
+        assertFalse(voc.concurrentPipelines(), "VOC's pipelines need GBs each: one after the other");
 
         Preset shapes = Preset.shapes(128);
         assertEquals(8, shapes.backbone().outputStride());
@@ -32,5 +35,8 @@ class PresetTest {
         // only the walk's length changes: CAM power and background as in each method's reference
         assertEquals(1.5, shapes.advcamLabels().walk().camPower(), 0);
         assertEquals(1.0, shapes.camLabels().walk().camPower(), 0);
+        assertTrue(shapes.concurrentPipelines());
+        assertFalse(shapes.withConcurrentPipelines(false).concurrentPipelines());
+        assertEquals(shapes.advcam(), shapes.withConcurrentPipelines(false).advcam());
     }
 }
