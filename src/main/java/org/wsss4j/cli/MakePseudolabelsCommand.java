@@ -66,6 +66,10 @@ public final class MakePseudolabelsCommand implements Callable<Integer> {
     @Option(names = "--irn-micro-batch", defaultValue = "1",
             description = "IRN images per forward/backward pass (memory only; gradients are summed to the batch's).")
     int irnMicroBatch;
+    @Option(names = "--irn-parallel-passes", defaultValue = "1", description = "IRN passes run at the same time, each"
+            + " thread on its own copy of the network; the same result as one after the other. Pays off for small"
+            + " crops, whose ops are too small to keep the cores busy; each thread needs the memory of a pass.")
+    int irnParallelPasses;
     @Option(names = "--irn-momentum", defaultValue = "1e-4", description = "IRN SGD momentum (1e-4: the reference's quirk).")
     double irnMomentum;
     @Option(names = "--irn-crop", defaultValue = "512", description = "IRN training crop (a multiple of 4).")
@@ -118,7 +122,7 @@ public final class MakePseudolabelsCommand implements Callable<Integer> {
         IrnTrainer.Options irn = new IrnTrainer.Options(irnEpochs, irnBatchSize, irnMicroBatch, ref.edgeLr(),
                 ref.displacementLr(), ref.weightDecay(), irnMomentum, PolySgd.REFERENCE_POWER,
                 new IrnAugmentation(ref.augmentation().scaleMin(), ref.augmentation().scaleMax(), irnCrop), ref.radius(),
-                seed, ref.workers(), ref.checkpointMinutes());
+                seed, ref.workers(), ref.checkpointMinutes(), irnParallelPasses);
         RandomWalkParams walk = new RandomWalkParams(beta, expTimes, base.walk().radius(),
                 camPower != null ? camPower : base.walk().camPower(), semSegBgThres);
         return base.withSeedThresholds(seedThresholds)

@@ -57,6 +57,10 @@ public final class TrainIrnCommand implements Callable<Integer> {
             description = "Images per forward/backward pass; gradients are summed to the batch's, so only memory"
                     + " and speed change (crop 512 with ResNet-50 needs about 4 GB per image; raise it for small crops).")
     int microBatch;
+    @Option(names = "--parallel-passes", defaultValue = "1", description = "Passes run at the same time, each thread"
+            + " on its own copy of the network; the same result as one after the other. Pays off for small crops,"
+            + " whose ops are too small to keep the cores busy; each thread needs the memory of a pass.")
+    int parallelPasses;
     @Option(names = "--edge-lr", defaultValue = "0.1") double edgeLr;
     @Option(names = "--displacement-lr", defaultValue = "1.0") double displacementLr;
     @Option(names = "--weight-decay", defaultValue = "1e-4") double weightDecay;
@@ -91,7 +95,8 @@ public final class TrainIrnCommand implements Callable<Integer> {
             aug = new IrnAugmentation(scaleRange[0], scaleRange[1], crop);
             options = new IrnTrainer.Options(epochs, batchSize, microBatch, edgeLr, displacementLr, weightDecay,
                     momentum, PolySgd.REFERENCE_POWER, aug, radius, seed,
-                    workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes);
+                    workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes,
+                    parallelPasses);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("train-irn: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package org.wsss4j.refine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,30 @@ class IrnTrainerTest {
         IrnLossTerms after = t.loss(inputs, labels);
         assertTrue(after.total() < 0.9 * before.total(), "loss " + before.total() + " -> " + after.total());
         assertTrue(Files.isRegularFile(IrnTrainer.finalCheckpoint(dir.resolve("lowers"))));
+    }
+
+    @Test
+    void passesOnParallelThreadsGiveTheWeightsOfPassesOneAfterTheOther() throws IOException {
+        // batch 4 in micro-batches of 1: four passes a step, on one thread or spread over three
+        // (passes 0 and 3 on the trained network, 1 and 2 on two copies), summed in pass order
+        Path alone = dir.resolve("passes-alone");
+        trainer(alone, 1, 2, 1).train(false);
+        Path parallel = dir.resolve("passes-parallel");
+        IrnNetwork net = IrnNetwork.build(TINY, 64, DataType.FLOAT, 1);
+        new IrnTrainer(data, irLabels, ids, "train_aug", net, options(1, 2, 1).withPasses(1, 3), parallel,
+                new PrintStream(new ByteArrayOutputStream())).train(false);
+        Map<String, INDArray> a = NpzFiles.read(IrnTrainer.finalCheckpoint(alone));
+        Map<String, INDArray> b = NpzFiles.read(IrnTrainer.finalCheckpoint(parallel));
+        Map<String, INDArray> init = IrnNetwork.build(TINY, 64, DataType.FLOAT, 1).stateDict();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).dup('c').data().asFloat(), b.get(k).dup('c').data().asFloat(), k);
+        }
+        assertTrue(init.get("fc_dp7.3.weight").sub(a.get("fc_dp7.3.weight")).amaxNumber().doubleValue() > 0,
+                "training moved the weights (else the comparison shows nothing)");
+        assertEquals(Files.readAllLines(alone.resolve("metrics.csv")).stream().map(l -> l.split(",")[2]).toList(),
+                Files.readAllLines(parallel.resolve("metrics.csv")).stream().map(l -> l.split(",")[2]).toList());
+        assertThrows(IllegalArgumentException.class, () -> options(1, 2, 1).withPasses(1, 0));
     }
 
     @Test
