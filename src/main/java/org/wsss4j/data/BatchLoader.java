@@ -7,13 +7,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.BadInputException;
+import org.wsss4j.Futures;
 
 /**
  * Loads training batches on worker threads ahead of the network, so the network never waits on
@@ -131,18 +131,7 @@ public final class BatchLoader implements AutoCloseable {
         float[] in = new float[batchSize * inLen];
         float[] tg = new float[batchSize * tLen];
         for (int k = 0; k < futures.size(); k++) {
-            Sample s;
-            try {
-                s = futures.get(k).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while loading a batch", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
+            Sample s = Futures.get(futures.get(k), "loading a batch");
             if (s.input().length != inLen || s.target().length != tLen) {
                 throw new IllegalStateException("sample " + batchIds.get(k) + " has " + s.input().length
                         + " input values, expected " + inLen);

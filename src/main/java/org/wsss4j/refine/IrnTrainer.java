@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,6 +16,7 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.wsss4j.BadInputException;
+import org.wsss4j.Futures;
 import org.wsss4j.data.BatchLoader;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.data.image.ImageFiles;
@@ -334,17 +334,7 @@ public final class IrnTrainer {
             out[k] = pass(replica(0), batch, labels, counts, k * micro, Math.min(n, (k + 1) * micro));
         }
         for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("train-irn interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
+            Futures.get(f, "train-irn");
         }
         return List.of(out);
     }

@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.wsss4j.BadInputException;
+import org.wsss4j.Futures;
 import org.wsss4j.cam.CamMaps;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.LabelMap;
@@ -82,17 +82,9 @@ final class LabelFolderRun {
                         }));
                     }
                     for (Future<String> f : futures) {
-                        String id = f.get();
+                        String id = Futures.get(f, task);
                         progress.step(1, () -> id);
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(task + " interrupted", e);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(e.getCause());
                 } finally {
                     pool.shutdownNow();
                 }
