@@ -32,7 +32,7 @@ def confusions(cams, voc_root, ids, thresholds):
     """[image, threshold, truth, seed] confusion counts of one method's seeds."""
     out = np.zeros((len(ids), len(thresholds), NUM_CLASSES, NUM_CLASSES), np.int64)
     for i, image in enumerate(ids):
-        npz = np.load(os.path.join(cams, image + ".npz"))
+        npz = dict(np.load(os.path.join(cams, image + ".npz")))  # read once, not once per threshold
         truth = np.array(Image.open(os.path.join(voc_root, "SegmentationClass", image + ".png"))).astype(np.int64)
         labelled = truth != 255
         for t, threshold in enumerate(thresholds):
