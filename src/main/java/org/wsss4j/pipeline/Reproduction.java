@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.wsss4j.cam.AdvCam;
 import org.wsss4j.cam.AdvCamParams;
@@ -104,6 +105,13 @@ public final class Reproduction {
         log.println("reproduce: AdvCAM pseudo-labels -> " + out.resolve("advcam")
                 + (preset.concurrentPipelines() ? " (at the same time as CAM's)" : ""));
         List<String> ids = labelIds, scored = evalIds;
+        // one pipeline per method, given the classifier copy it climbs or runs and the log it writes to
+        BiFunction<CamNetwork, PrintStream, PseudoLabelPipeline.Result> camPipeline = (n, l) ->
+                new PseudoLabelPipeline(data, preset.camLabels(), out.resolve("cam"), l)
+                        .run(new MultiScaleCam(n, preset.camScales()), ids, labelList, scored, irnBackbone);
+        BiFunction<CamNetwork, PrintStream, PseudoLabelPipeline.Result> advcamPipeline = (n, l) ->
+                new PseudoLabelPipeline(data, preset.advcamLabels(), out.resolve("advcam"), l)
+                        .run(new AdvCam(n, adv), ids, labelList, scored, irnBackbone);
         PseudoLabelPipeline.Result cam, advcam;
         if (preset.concurrentPipelines()) {
             // each pipeline has its own copy of the classifier: no SameDiff graph is run by two threads at once
@@ -113,19 +121,13 @@ public final class Reproduction {
             PrintStream advLog = LinePrefixStream.of(log, "[advcam] ");
             Concurrently.Both<PseudoLabelPipeline.Result, PseudoLabelPipeline.Result> both = Concurrently.run(
                     "wsss4j-cam-pipeline",
-                    () -> Progress.reportingTo(camLog, () -> new PseudoLabelPipeline(data, preset.camLabels(),
-                            out.resolve("cam"), camLog).run(new MultiScaleCam(net, preset.camScales()), ids, labelList,
-                            scored, irnBackbone)),
-                    () -> Progress.reportingTo(advLog, () -> new PseudoLabelPipeline(data, preset.advcamLabels(),
-                            out.resolve("advcam"), advLog).run(new AdvCam(advNet, adv), ids, labelList, scored,
-                            irnBackbone)));
+                    () -> Progress.reportingTo(camLog, () -> camPipeline.apply(net, camLog)),
+                    () -> Progress.reportingTo(advLog, () -> advcamPipeline.apply(advNet, advLog)));
             cam = both.first();
             advcam = both.second();
         } else {
-            cam = new PseudoLabelPipeline(data, preset.camLabels(), out.resolve("cam"), log)
-                    .run(new MultiScaleCam(net, preset.camScales()), ids, labelList, scored, irnBackbone);
-            advcam = new PseudoLabelPipeline(data, preset.advcamLabels(), out.resolve("advcam"), log)
-                    .run(new AdvCam(net, adv), ids, labelList, scored, irnBackbone);
+            cam = camPipeline.apply(net, log);
+            advcam = advcamPipeline.apply(net, log);
         }
         rows.add(pipelineRow("CAM", cam, Map.of("scales", preset.camScales())));
         rows.add(pipelineRow("AdvCAM", advcam, advcamParams(adv)));

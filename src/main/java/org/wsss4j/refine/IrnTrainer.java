@@ -259,10 +259,10 @@ public final class IrnTrainer {
         };
         if (options.parallelPasses() <= 1 || passes == 1) {
             for (int k = 0; k < passes; k++) {
-                add.accept(pass(replica(0), batch, labels, counts, k * micro, Math.min(n, (k + 1) * micro)));
+                add.accept(pass(replica(0), batch, labels, counts, k));
             }
         } else {
-            parallel(batch, labels, counts, n, micro, passes).forEach(add);
+            parallel(batch, labels, counts, passes).forEach(add);
         }
         return new StepResult(new IrnLossTerms(terms[0], terms[1], terms[2], terms[3], terms[4]), grads);
     }
@@ -281,9 +281,9 @@ public final class IrnTrainer {
         }
     }
 
-    /** Images [from, to) of the batch through replica r. */
-    private PassResult pass(Replica r, BatchLoader.Batch batch, List<AffinityLabels> labels, long[] counts, int from,
-                            int to) {
+    /** Pass k of the batch (its k-th micro-batch of images) through replica r. */
+    private PassResult pass(Replica r, BatchLoader.Batch batch, List<AffinityLabels> labels, long[] counts, int k) {
+        int from = k * options.microBatch(), to = Math.min(labels.size(), from + options.microBatch());
         Map<String, INDArray> feed = new HashMap<>(r.loss().feed(labels.subList(from, to), counts));
         feed.putAll(r.net().features(batch.inputs().get(NDArrayIndex.interval(from, to)).dup()));
         // the first call builds SameDiff's gradient function, which chatters on stdout
@@ -292,8 +292,8 @@ public final class IrnTrainer {
         Map<String, INDArray> grads = new LinkedHashMap<>();
         r.nameByVariable().forEach((variable, name) -> grads.put(name, og.getGradients().get(variable).dup()));
         double[] terms = new double[IrnLoss.TERMS.size()];
-        for (int k = 0; k < terms.length; k++) {
-            terms[k] = og.getOutputs().get(IrnLoss.TERMS.get(k)).getDouble(0);
+        for (int t = 0; t < terms.length; t++) {
+            terms[t] = og.getOutputs().get(IrnLoss.TERMS.get(t)).getDouble(0);
         }
         return new PassResult(grads, terms);
     }
@@ -303,8 +303,8 @@ public final class IrnTrainer {
      * replica a copy of the network with this step's weights. A replica computes a pass exactly as
      * the network would, so the summed gradients equal those of the passes one after the other.
      */
-    private List<PassResult> parallel(BatchLoader.Batch batch, List<AffinityLabels> labels, long[] counts, int n,
-                                      int micro, int passes) {
+    private List<PassResult> parallel(BatchLoader.Batch batch, List<AffinityLabels> labels, long[] counts,
+                                      int passes) {
         int workers = Math.min(options.parallelPasses(), passes);
         for (int w = 1; w < workers; w++) {
             Replica r = replica(w);
@@ -326,12 +326,12 @@ public final class IrnTrainer {
             int worker = w;
             running.add(passPool.submit(() -> {
                 for (int k = worker; k < passes; k += workers) {
-                    out[k] = pass(replica(worker), batch, labels, counts, k * micro, Math.min(n, (k + 1) * micro));
+                    out[k] = pass(replica(worker), batch, labels, counts, k);
                 }
             }));
         }
         for (int k = 0; k < passes; k += workers) {
-            out[k] = pass(replica(0), batch, labels, counts, k * micro, Math.min(n, (k + 1) * micro));
+            out[k] = pass(replica(0), batch, labels, counts, k);
         }
         for (Future<?> f : running) {
             Futures.get(f, "train-irn");
