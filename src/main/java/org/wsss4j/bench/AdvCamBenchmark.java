@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.cam.AdvCam;
 import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.data.image.RgbImage;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 
 /**
  * Times AdvCAM (spec 3.2) on one VOC-sized image through the library's entry point,

@@ -1,5 +1,6 @@
 package org.wsss4j.cam;
 
+import org.wsss4j.data.image.CamMaps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.wsss4j.data.image.RgbImage;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 
 /**
  * AdvCAM attribution maps (spec 3): at each scale, in the reference's order, all present classes

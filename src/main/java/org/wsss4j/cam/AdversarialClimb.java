@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMax;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMin;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.WeightLoader;
 
 /**

@@ -1,5 +1,6 @@
 package org.wsss4j.cam;
 
+import org.wsss4j.data.image.CamMaps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

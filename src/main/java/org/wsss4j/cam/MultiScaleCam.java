@@ -1,5 +1,6 @@
 package org.wsss4j.cam;
 
+import org.wsss4j.data.image.CamMaps;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -9,7 +10,7 @@ import org.wsss4j.data.image.Normalize;
 import org.wsss4j.data.image.PilResize;
 import org.wsss4j.data.image.Rescale;
 import org.wsss4j.data.image.RgbImage;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 
 /**
  * The baseline CAM of IRN's make_cam (spec 2): at each scale the image (Pillow bicubic, numpy

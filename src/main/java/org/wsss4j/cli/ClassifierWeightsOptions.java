@@ -1,8 +1,8 @@
 package org.wsss4j.cli;
 
 import java.nio.file.Path;
-import org.wsss4j.nn.CamNetwork;
-import org.wsss4j.nn.TrainedClassifier;
+import org.wsss4j.classifier.CamNetwork;
+import org.wsss4j.classifier.TrainedClassifier;
 import picocli.CommandLine.Option;
 
 /** The trained-classifier options shared by make-cam and make-pseudolabels: --weights, --arch, --width. */

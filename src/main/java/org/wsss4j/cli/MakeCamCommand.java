@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import org.wsss4j.cam.AttributionMethod;
 import org.wsss4j.cam.CamGenerator;
 import org.wsss4j.data.VocDataset;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocDataset;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.PolySgd;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.pipeline.PseudoLabelPipeline;

@@ -6,7 +6,7 @@ import org.wsss4j.cam.AdvCam;
 import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.cam.AttributionMethod;
 import org.wsss4j.cam.MultiScaleCam;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import picocli.CommandLine.Option;
 
 /** The attribution-map options shared by make-cam and make-pseudolabels: --method, --scales, --adv-*. */

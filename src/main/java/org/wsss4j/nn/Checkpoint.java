@@ -32,16 +32,6 @@ public final class Checkpoint {
         return file.resolveSibling(file.getFileName() + ".json");
     }
 
-    /** Saves the network's parameters and the sidecar. */
-    public static void save(Path file, CamNetwork network, CheckpointInfo info) {
-        if (!info.architecture().equals(network.spec()) || info.numClasses() != network.numClasses()) {
-            throw new IllegalArgumentException("sidecar describes " + info.architecture().describe() + " with "
-                    + info.numClasses() + " classes, the network is " + network.spec().describe() + " with "
-                    + network.numClasses());
-        }
-        save(file, network.parameters(), info);
-    }
-
     /** Saves any parameter table with its sidecar. */
     public static void save(Path file, NetworkParameters parameters, CheckpointInfo info) {
         save(file, WeightLoader.export(parameters), info);
@@ -79,32 +69,5 @@ public final class Checkpoint {
             throw new BadInputException("checkpoint sidecar " + sidecar + " is unreadable: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
-    }
-
-    /**
-     * Loads a checkpoint into {@code network} after checking that the sidecar's architecture and
-     * class count are the network's.
-     *
-     * @throws BadInputException naming the file on any mismatch or unreadable file
-     */
-    public static CheckpointInfo load(Path file, CamNetwork network) {
-        CheckpointInfo info = readInfo(file);
-        ResNetSpec have = info.architecture();
-        ResNetSpec want = network.spec();
-        if (!have.equals(want)) {
-            throw new BadInputException("checkpoint " + file + " is a " + have.describe() + " but "
-                    + want.describe() + " was asked; pass the --arch it was trained with or another checkpoint");
-        }
-        if (info.numClasses() != network.numClasses()) {
-            throw new BadInputException("checkpoint " + file + " classifies " + info.numClasses()
-                    + " classes but the network has " + network.numClasses() + "; use a checkpoint for this dataset");
-        }
-        Map<String, INDArray> weights = NpzFiles.read(file);
-        WeightLoader.Report report = WeightLoader.load(weights, network.parameters(), file.toString());
-        if (!report.keptInitial().isEmpty() || !report.unused().isEmpty()) {
-            throw new BadInputException("checkpoint " + file + " does not match its sidecar: missing "
-                    + report.keptInitial() + ", unexpected " + report.unused() + "; rewrite it with wsss4j");
-        }
-        return info;
     }
 }

@@ -9,6 +9,9 @@ import java.util.Map;
  * reader can tell how a result came about.
  *
  * @param format        sidecar format tag, {@value #FORMAT}
+ * @param model         which network the weights are for: {@value #CLASSIFIER}, {@value #IRN} (and, as the
+ *                      segmentation stages come, {@code deeplabv2}, {@code cct}); a sidecar written before
+ *                      the field existed says it in {@code options.model} (IRN) or not at all (a classifier)
  * @param wsss4jVersion version that wrote it
  * @param created       ISO-8601 instant
  * @param architecture  the backbone
@@ -22,6 +25,7 @@ import java.util.Map;
  */
 public record CheckpointInfo(
         String format,
+        String model,
         String wsss4jVersion,
         String created,
         ResNetSpec architecture,
@@ -34,6 +38,10 @@ public record CheckpointInfo(
         Map<String, Object> options) {
 
     public static final String FORMAT = "wsss4j-checkpoint-1";
+    /** {@link #model()} of the CAM classifier's checkpoints. */
+    public static final String CLASSIFIER = "classifier";
+    /** {@link #model()} of IRN's checkpoints. */
+    public static final String IRN = "irn";
 
     /** Per-channel RGB normalisation v' = (v / 255 - mean) / std. */
     public record Normalisation(List<Double> mean, List<Double> std) {
@@ -45,12 +53,15 @@ public record CheckpointInfo(
     public CheckpointInfo {
         classes = classes == null ? List.of() : List.copyOf(classes);
         options = options == null ? Map.of() : Map.copyOf(options);
+        if (model == null) {
+            model = options.get("model") instanceof String m ? m : CLASSIFIER;
+        }
     }
 
-    /** A sidecar for a network trained on {@code classes}, stamped now with this version. */
-    public static CheckpointInfo of(ResNetSpec architecture, List<String> classes, Normalisation normalisation,
+    /** A sidecar for a {@code model} network trained on {@code classes}, stamped now with this version. */
+    public static CheckpointInfo of(String model, ResNetSpec architecture, List<String> classes, Normalisation normalisation,
                                     long step, int epoch, String dataList, Map<String, Object> options) {
-        return new CheckpointInfo(FORMAT, Checkpoint.WSSS4J_VERSION, java.time.Instant.now().toString(),
+        return new CheckpointInfo(FORMAT, model, Checkpoint.WSSS4J_VERSION, java.time.Instant.now().toString(),
                 architecture, classes.size(), classes, normalisation, step, epoch, dataList, options);
     }
 }

@@ -38,7 +38,7 @@ public final class ResNetBuilder {
      * The backbone reading {@code input} in the factory's layout, its stem and stage outputs in
      * the same layout (for a head built by the same factory).
      */
-    static ResNetBackbone buildInLayout(GraphLayers layers, SDVariable input, ResNetSpec spec) {
+    public static ResNetBackbone buildInLayout(GraphLayers layers, SDVariable input, ResNetSpec spec) {
         Group g = Group.BACKBONE;
         int stem = spec.stemChannels();
         SDVariable x = layers.relu(
@@ -66,7 +66,7 @@ public final class ResNetBuilder {
     }
 
     /** {@code backbone}'s stem and stage outputs as NCHW (the same variables when the layout is NCHW). */
-    static ResNetBackbone inNchw(GraphLayers layers, ResNetBackbone backbone) {
+    public static ResNetBackbone inNchw(GraphLayers layers, ResNetBackbone backbone) {
         List<SDVariable> stages = new ArrayList<>();
         for (SDVariable s : backbone.stages()) stages.add(layers.toNchw(s));
         SDVariable stem = backbone.stem() == null ? null : layers.toNchw(backbone.stem());

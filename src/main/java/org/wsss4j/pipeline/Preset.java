@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.data.ClassifierAugmentation;
-import org.wsss4j.nn.ClassifierTrainer;
+import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.refine.IrnAugmentation;
 import org.wsss4j.refine.IrnLoss;

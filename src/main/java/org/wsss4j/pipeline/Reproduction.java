@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.wsss4j.cam.AdvCam;
 import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.cam.CamGenerator;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.cam.Overlay;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.RgbImage;
@@ -26,9 +26,10 @@ import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.io.Json;
 import org.wsss4j.io.LinePrefixStream;
 import org.wsss4j.io.Progress;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
+import org.wsss4j.classifier.ClassifierCheckpoint;
 import org.wsss4j.nn.Checkpoint;
-import org.wsss4j.nn.ClassifierTrainer;
+import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.nn.PooledInferenceSession;
 
 /**
@@ -88,7 +89,7 @@ public final class Reproduction {
         VocDataset data = VocDataset.open(root);
         Path classifier = classifier(data);
         CamNetwork net = CamNetwork.forInference(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
-        Checkpoint.load(classifier, net);
+        ClassifierCheckpoint.load(classifier, net);
 
         List<Row> rows = new ArrayList<>();
         List<String> evalIds = data.ids(preset.evalList());
@@ -116,7 +117,7 @@ public final class Reproduction {
         if (preset.concurrentPipelines()) {
             // each pipeline has its own copy of the classifier: no SameDiff graph is run by two threads at once
             CamNetwork advNet = CamNetwork.forInference(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
-            Checkpoint.load(classifier, advNet);
+            ClassifierCheckpoint.load(classifier, advNet);
             PrintStream camLog = LinePrefixStream.of(log, "[cam] ");
             PrintStream advLog = LinePrefixStream.of(log, "[advcam] ");
             Concurrently.Both<PseudoLabelPipeline.Result, PseudoLabelPipeline.Result> both = Concurrently.run(

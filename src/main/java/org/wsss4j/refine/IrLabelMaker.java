@@ -1,9 +1,10 @@
 package org.wsss4j.refine;
 
+import org.wsss4j.crf.CrfParams;
 import java.nio.file.Path;
 import java.util.List;
 import org.wsss4j.BadInputException;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.data.image.LabelMap;
 import org.wsss4j.data.image.RgbImage;

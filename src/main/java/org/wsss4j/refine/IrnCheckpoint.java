@@ -15,24 +15,19 @@ import org.wsss4j.nn.WeightLoader;
 
 /**
  * IRN weights on disk. A wsss4j IRN checkpoint is the reference's state_dict layout
- * ({@link IrnNetwork#stateDict()}) with a sidecar whose options say {@code "model": "irn"}; a
+ * ({@link IrnNetwork#stateDict()}) with a sidecar whose model is {@code "irn"}; a
  * bare {@code .npz} of the reference's own state_dict (res50_irn.pth converted with
  * zoo/pth_to_npz.py) is read as IRN's ResNet-50.
  */
 public final class IrnCheckpoint {
-    /** The sidecar option that marks an IRN checkpoint. */
-    public static final String MODEL_KEY = "model";
-    public static final String MODEL = "irn";
-
     private IrnCheckpoint() {}
 
     /** Writes the network's state_dict and a sidecar stamped as an IRN checkpoint. */
     public static void save(Path file, IrnNetwork net, long step, int epoch, String dataList,
                             Map<String, Object> options) {
         Map<String, Object> opts = new LinkedHashMap<>(options);
-        opts.put(MODEL_KEY, MODEL);
         opts.put("input_size", net.inputSize());
-        Checkpoint.save(file, net.stateDict(), CheckpointInfo.of(net.spec(), List.of(),
+        Checkpoint.save(file, net.stateDict(), CheckpointInfo.of(CheckpointInfo.IRN, net.spec(), List.of(),
                 CheckpointInfo.Normalisation.TORCHVISION, step, epoch, dataList, opts));
     }
 
@@ -50,8 +45,8 @@ public final class IrnCheckpoint {
         ResNetSpec spec = ResNetSpec.resnet50Irn();
         if (Files.isRegularFile(Checkpoint.sidecarOf(file))) {
             CheckpointInfo info = Checkpoint.readInfo(file);
-            if (!MODEL.equals(info.options().get(MODEL_KEY))) {
-                throw new BadInputException(file + " is not an IRN checkpoint (its sidecar has no \"model\": \"irn\");"
+            if (!CheckpointInfo.IRN.equals(info.model())) {
+                throw new BadInputException(file + " is a " + info.model() + " checkpoint, not IRN's;"
                         + " give the irn.npz that train-irn wrote");
             }
             spec = info.architecture();
@@ -64,6 +59,9 @@ public final class IrnCheckpoint {
     /** Loads a checkpoint's weights into {@code net} (resume), checking the architecture. */
     public static CheckpointInfo loadInto(Path file, IrnNetwork net) {
         CheckpointInfo info = Checkpoint.readInfo(file);
+        if (!CheckpointInfo.IRN.equals(info.model())) {
+            throw new BadInputException("checkpoint " + file + " is a " + info.model() + " checkpoint, not IRN's");
+        }
         if (!info.architecture().equals(net.spec())) {
             throw new BadInputException("checkpoint " + file + " is a " + info.architecture().describe() + " but the"
                     + " run uses " + net.spec().describe());

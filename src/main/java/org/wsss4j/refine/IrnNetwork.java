@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.data.image.Flip;
 import org.wsss4j.nn.BilinearUpsampling;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.GraphLayers;
 import org.wsss4j.nn.GroupNorm;
 import org.wsss4j.nn.NetworkParameters;

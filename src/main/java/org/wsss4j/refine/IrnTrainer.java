@@ -1,5 +1,6 @@
 package org.wsss4j.refine;
 
+import org.wsss4j.classifier.ClassifierTrainer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.wsss4j.BadInputException;
 import org.wsss4j.Futures;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.LabelMap;
 import org.wsss4j.io.Progress;

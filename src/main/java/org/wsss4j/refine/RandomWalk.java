@@ -1,7 +1,7 @@
 package org.wsss4j.refine;
 
 import java.util.Arrays;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.image.LabelMap;
 import org.wsss4j.data.image.MapResize;
 

@@ -1,5 +1,6 @@
 package org.wsss4j.cam;
 
+import org.wsss4j.data.image.CamMaps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.image.RgbImage;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.ResNetSpec;
 
 /** AdvCAM over several images at once (spec 3) against each image on its own. */

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.ResNetSpec;
 
 /** AdvCAM's climb on a tiny random network in double precision (spec 3.2). */

@@ -1,5 +1,6 @@
 package org.wsss4j.cam;
 
+import org.wsss4j.data.image.CamMaps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.wsss4j.data.image.Flip;
 import org.wsss4j.data.image.RgbImage;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.ResNetSpec;
 
 class MultiScaleCamTest {

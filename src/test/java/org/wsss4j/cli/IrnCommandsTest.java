@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.LabelMap;
 import org.wsss4j.data.image.Normalize;

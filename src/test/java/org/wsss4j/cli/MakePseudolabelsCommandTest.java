@@ -17,7 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.classifier.ClassifierCheckpoint;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.cam.MultiScaleCam;
 import org.wsss4j.data.VocClasses;
 import org.wsss4j.data.VocDataset;
@@ -28,7 +29,7 @@ import org.wsss4j.data.synth.ShapesDataset;
 import org.wsss4j.eval.FolderEvaluation;
 import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.io.Json;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.CheckpointInfo;
 import org.wsss4j.nn.ResNetSpec;
@@ -58,7 +59,7 @@ class MakePseudolabelsCommandTest {
         new ShapesDataset(ShapesConfig.defaults().withImages(24).withSize(64).withClasses(3)).write(voc);
         CamNetwork net = CamNetwork.build(ARCH, VocClasses.NUM_CLASSES, DataType.FLOAT, 3);
         weights = dir.resolve("classifier.npz");
-        Checkpoint.save(weights, net, CheckpointInfo.of(ARCH, VocClasses.NAMES, CheckpointInfo.Normalisation.TORCHVISION,
+        ClassifierCheckpoint.save(weights, net, CheckpointInfo.of(CheckpointInfo.CLASSIFIER, ARCH, VocClasses.NAMES, CheckpointInfo.Normalisation.TORCHVISION,
                 0, 0, "train_aug", Map.of()));
     }
 
@@ -104,7 +105,7 @@ class MakePseudolabelsCommandTest {
 
         // each stage equals its component applied to the previous stage's files, with IRN's settings (method cam)
         CamNetwork net = CamNetwork.build(ARCH, VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
-        Checkpoint.load(weights, net);
+        ClassifierCheckpoint.load(weights, net);
         String id = evalIds.get(1);
         CamMaps maps = CamMaps.load(out.resolve("maps/" + id + ".npz"));
         CamMaps want = new MultiScaleCam(net, List.of(1.0, 0.5)).compute(data.readImage(id), data.labels(id));

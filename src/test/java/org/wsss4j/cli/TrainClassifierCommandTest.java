@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+import org.wsss4j.classifier.ClassifierCheckpoint;
 import org.wsss4j.data.VocClasses;
 import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.data.synth.ShapesDataset;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.CheckpointInfo;
-import org.wsss4j.nn.ClassifierTrainer;
+import org.wsss4j.classifier.ClassifierTrainer;
 import picocli.CommandLine;
 
 /** train-classifier's --layer-strides: the trained checkpoint carries the strides and maps at its output stride. */
@@ -55,7 +56,7 @@ class TrainClassifierCommandTest {
         // conv1 2 x max-pool 2 x 1 x 2 x 1 x 1 = 8: a 64 px input gives 8 x 8 maps (16 would give 4 x 4).
         assertEquals(8, info.architecture().outputStride());
         CamNetwork net = CamNetwork.build(info.architecture(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
-        Checkpoint.load(weights, net);
+        ClassifierCheckpoint.load(weights, net);
         assertArrayEquals(new long[] {1, VocClasses.NUM_CLASSES, 8, 8},
                 net.cams(Nd4j.rand(DataType.FLOAT, 1, 3, 64, 64)).shape());
     }

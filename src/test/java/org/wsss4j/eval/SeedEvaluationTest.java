@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.image.LabelMap;
 
 class SeedEvaluationTest {

@@ -6,10 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Reproducible random test inputs: double-precision arrays of N(0, std^2) values drawn from {@code r}. */
-final class GaussianArrays {
+public final class GaussianArrays {
     private GaussianArrays() {}
 
-    static INDArray random(Random r, double std, long... shape) {
+    public static INDArray random(Random r, double std, long... shape) {
         long n = 1;
         for (long d : shape) n *= d;
         double[] v = new double[(int) n];

@@ -1,5 +1,7 @@
 package org.wsss4j.nn;
 
+import org.wsss4j.classifier.ClassifierCheckpoint;
+import org.wsss4j.classifier.CamNetwork;
 import static org.wsss4j.nn.GaussianArrays.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,12 +130,12 @@ class LayoutParityTest {
         ResNetSpec spec = ResNetSpec.camBackbone("resnet18", 0.125);
         CamNetwork[] nets = pair(spec, 3, DataType.FLOAT, 9);
         Path file = tmp.resolve("cam.npz");
-        Checkpoint.save(file, nets[0], CheckpointInfo.of(spec, List.of("a", "b", "c"),
+        ClassifierCheckpoint.save(file, nets[0], CheckpointInfo.of(CheckpointInfo.CLASSIFIER, spec, List.of("a", "b", "c"),
                 CheckpointInfo.Normalisation.TORCHVISION, 1, 1, "train.txt", Map.of()));
         CamNetwork loaded = CamNetwork.build(spec, 3, DataType.FLOAT, 10, Layout.NHWC); // other seed: other weights
         INDArray x = random(new Random(3), 1, 1, 3, 41, 29).castTo(DataType.FLOAT);
         assertTrue(maxDiff(nets[0].cams(x), loaded.cams(x)) > 1e-3, "differ before loading");
-        Checkpoint.load(file, loaded);
+        ClassifierCheckpoint.load(file, loaded);
         assertTrue(maxDiff(nets[0].cams(x), loaded.cams(x)) < 1e-4);
     }
 

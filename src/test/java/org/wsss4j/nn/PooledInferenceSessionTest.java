@@ -1,5 +1,6 @@
 package org.wsss4j.nn;
 
+import org.wsss4j.classifier.CamNetwork;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

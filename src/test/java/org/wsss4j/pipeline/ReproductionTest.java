@@ -22,7 +22,7 @@ import org.wsss4j.data.synth.ShapesDataset;
 import org.wsss4j.io.Json;
 import org.wsss4j.io.NpzFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.wsss4j.nn.ClassifierTrainer;
+import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.refine.IrnAugmentation;
 import org.wsss4j.refine.IrnTrainer;

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.wsss4j.classifier.ClassifierCheckpoint;
 import org.wsss4j.BadInputException;
 import org.wsss4j.io.NpzFiles;
-import org.wsss4j.nn.CamNetwork;
+import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.CheckpointInfo;
 import org.wsss4j.nn.ResNetSpec;
@@ -29,7 +30,7 @@ class IrnCheckpointTest {
         ResNetSpec tiny = ResNetSpec.camBackbone("resnet18", 0.125);
         CamNetwork cls = CamNetwork.build(tiny, 20, DataType.FLOAT, 11);
         Path ckpt = dir.resolve("classifier.npz");
-        Checkpoint.save(ckpt, cls, CheckpointInfo.of(tiny, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
+        ClassifierCheckpoint.save(ckpt, cls, CheckpointInfo.of(CheckpointInfo.CLASSIFIER, tiny, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
                 CheckpointInfo.Normalisation.TORCHVISION, 5, 1, "train_aug", Map.of()));
         // the sidecar's architecture is used whatever spec the caller passes
         IrnNetwork irn = IrnCheckpoint.withBackbone(ckpt, ResNetSpec.resnet50Irn(), 64, 3);
@@ -44,7 +45,7 @@ class IrnCheckpointTest {
         assertEquals(0.0, fresh.sub(got.get("fc_dp7.3.weight")).amaxNumber().doubleValue(), 0.0);
         // and it is not an IRN for inference
         BadInputException e = assertThrows(BadInputException.class, () -> IrnCheckpoint.open(ckpt, 64));
-        assertTrue(e.getMessage().contains("not an IRN checkpoint"), e.getMessage());
+        assertTrue(e.getMessage().contains("is a classifier checkpoint, not IRN's"), e.getMessage());
     }
 
     @Test
@@ -89,7 +90,7 @@ class IrnCheckpointTest {
             }
         }
         Path ckpt = dir.resolve("bn.npz");
-        Checkpoint.save(ckpt, cls, CheckpointInfo.of(tiny, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
+        ClassifierCheckpoint.save(ckpt, cls, CheckpointInfo.of(CheckpointInfo.CLASSIFIER, tiny, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
                 CheckpointInfo.Normalisation.TORCHVISION, 5, 1, "train_aug", Map.of()));
         IrnNetwork irn = IrnCheckpoint.withBackbone(ckpt, ResNetSpec.resnet50Irn(), 64, 3);
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 64, 64).subi(0.5);
@@ -110,7 +111,7 @@ class IrnCheckpointTest {
         ResNetSpec os8 = ResNetSpec.camBackbone("resnet18", 0.125).withLayerStrides(List.of(1, 2, 1, 1));
         CamNetwork cls = CamNetwork.build(os8, 20, DataType.FLOAT, 12);
         Path ckpt = dir.resolve("os8.npz");
-        Checkpoint.save(ckpt, cls, CheckpointInfo.of(os8, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
+        ClassifierCheckpoint.save(ckpt, cls, CheckpointInfo.of(CheckpointInfo.CLASSIFIER, os8, org.wsss4j.data.VocClasses.NAMES.subList(0, 20),
                 CheckpointInfo.Normalisation.TORCHVISION, 5, 1, "train_aug", Map.of()));
         IrnNetwork irn = IrnCheckpoint.withBackbone(ckpt, ResNetSpec.resnet50Irn(), 64, 3);
         assertEquals(List.of(1, 2, 2, 1), irn.spec().layerStrides());

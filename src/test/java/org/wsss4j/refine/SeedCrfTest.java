@@ -3,7 +3,7 @@ package org.wsss4j.refine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
-import org.wsss4j.cam.CamMaps;
+import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.image.LabelMap;
 import org.wsss4j.data.image.RgbImage;
 

@@ -1,0 +1,7 @@
+/**
+ * Benchmark harnesses run from {@code benchmarks/} (never in unit tests): ResNet forward and
+ * gradient steps and AdvCAM climbs, timed beside their PyTorch counterparts.
+ *
+ * <p>May import: (root), io, data, data.image, nn, classifier, cam.
+ */
+package org.wsss4j.bench;
