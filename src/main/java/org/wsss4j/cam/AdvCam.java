@@ -4,6 +4,7 @@ import org.wsss4j.data.image.CamMaps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,6 +41,20 @@ public final class AdvCam implements AttributionMethod {
 
     public AdvCamParams params() {
         return params;
+    }
+
+    /** xi, lambda, tau and T in the paper's names; the batch sizes change only speed and memory. */
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", name);
+        m.put("T", params.steps());
+        m.put("xi", params.stepSize());
+        m.put("lambda", params.lambda());
+        m.put("tau", params.tau());
+        m.put("scales", params.scales());
+        m.put("variant", params.variant().name().toLowerCase(Locale.ROOT));
+        return m;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.wsss4j.cam;
 import org.wsss4j.data.image.CamMaps;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.wsss4j.data.image.RgbImage;
 
 /** Turns an image and its image-level labels into attribution maps of its present classes. */
@@ -32,4 +33,10 @@ public interface AttributionMethod {
 
     /** Short name for logs and provenance ("cam", "advcam"). */
     String name();
+
+    /**
+     * The parameters that decide the maps, with {@code "method": name()}: what a maps folder's
+     * settings record (not those that change only speed or memory).
+     */
+    Map<String, Object> settings();
 }

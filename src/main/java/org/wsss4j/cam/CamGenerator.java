@@ -4,12 +4,17 @@ import org.wsss4j.data.image.CamMaps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.data.image.RgbImage;
+import org.wsss4j.io.Fingerprints;
 import org.wsss4j.io.Progress;
+import org.wsss4j.io.StepFolder;
+import org.wsss4j.nn.RunProvenance;
 
 /**
  * Runs an attribution method over a list of images and writes {@code <out>/<id>.npz}, one file per
@@ -51,13 +56,32 @@ public final class CamGenerator {
     /** What a run did. */
     public record Summary(int written, int skipped, double seconds) {}
 
+    /** The step name in a maps folder's settings. */
+    public static final String STEP = "maps";
+
     private CamGenerator() {}
+
+    /** The inputs of maps made by a classifier loaded from {@code weights}: its SHA-256. */
+    public static Map<String, Object> classifierInputs(Path weights) {
+        return Map.of("classifier_sha256", Fingerprints.sha256(weights));
+    }
 
     public static Path fileFor(Path outDir, String id) {
         return outDir.resolve(id + ".npz");
     }
 
-    public static Summary run(AttributionMethod method, VocDataset data, List<String> ids, Path outDir, Shard shard) {
+    /**
+     * Makes the maps of {@code shard} of {@code ids} that {@code outDir} lacks, after checking (or
+     * writing) the folder's settings: the method's parameters, {@code inputs} (the classifier
+     * weights' fingerprint) and the whole list's (every shard records the same).
+     *
+     * @param overwrite empty a folder made with other settings and start anew, rather than refuse
+     */
+    public static Summary run(AttributionMethod method, VocDataset data, List<String> ids, Path outDir, Shard shard,
+                              Map<String, Object> inputs, boolean overwrite) {
+        Map<String, Object> in = new LinkedHashMap<>(inputs);
+        in.put("ids", Fingerprints.ids(ids));
+        StepFolder.open(outDir, new StepFolder.Settings(STEP, method.settings(), in), RunProvenance.madeBy(), overwrite);
         List<String> mine = shard.of(ids);
         List<String> todo = new ArrayList<>();
         for (String id : mine) {

@@ -2,7 +2,9 @@ package org.wsss4j.cam;
 
 import org.wsss4j.data.image.CamMaps;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.data.image.Flip;
@@ -33,6 +35,14 @@ public final class MultiScaleCam implements AttributionMethod {
     @Override
     public String name() {
         return "cam";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", name());
+        m.put("scales", scales);
+        return m;
     }
 
     /** Indices of the classes whose label is positive, ascending. */

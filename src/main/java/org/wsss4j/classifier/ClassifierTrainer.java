@@ -21,6 +21,10 @@ import org.wsss4j.data.BatchLoader;
 import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.eval.AveragePrecision;
+import org.wsss4j.io.Fingerprints;
+import org.wsss4j.io.StepFolder;
+import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.nn.RunProvenance;
 import org.wsss4j.io.MetricsCsv;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Parameter;
@@ -160,6 +164,50 @@ public final class ClassifierTrainer {
         net.parameters().freeze(options.freeze().prefixes);
     }
 
+    private Map<String, Object> recordedInputs = Map.of();
+    private boolean overwrite;
+
+    /**
+     * Records fingerprints of inputs the trainer cannot see ({@code fingerprints}, e.g. the SHA-256 of
+     * the initial weights) in the run folder's settings, and whether a run folder made with other
+     * settings is emptied and started anew ({@code overwrite}) rather than refused.
+     */
+    public ClassifierTrainer recording(Map<String, Object> fingerprints, boolean overwrite) {
+        this.recordedInputs = Map.copyOf(fingerprints);
+        this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
+     * What decides the run folder's content: the training options (not the data-loading threads or
+     * the checkpoint interval), the network, the training and validation lists and the recorded
+     * inputs.
+     */
+    public StepFolder.Settings stepSettings() {
+        return stepSettings(options, net.spec(), net.numClasses(), trainIds, valIds, recordedInputs);
+    }
+
+    /** {@link #stepSettings()} of a trainer not built yet, to check a run folder before building one. */
+    public static StepFolder.Settings stepSettings(Options options, ResNetSpec architecture, int numClasses,
+                                                  List<String> trainIds, List<String> valIds,
+                                                  Map<String, Object> recordedInputs) {
+        Map<String, Object> parameters = new LinkedHashMap<>(options.asMap());
+        parameters.put("architecture", architecture);
+        parameters.put("num_classes", numClasses);
+        Map<String, Object> inputs = new LinkedHashMap<>(recordedInputs);
+        inputs.put("train_ids", Fingerprints.ids(trainIds));
+        inputs.put("val_ids", Fingerprints.ids(valIds));
+        return new StepFolder.Settings(STEP, parameters, inputs);
+    }
+
+    /** The recorded input of a run that starts from {@code weights} (null: from its seeded initialisation). */
+    public static Map<String, Object> initialWeights(Path weights) {
+        return Map.of("initial_weights_sha256", weights == null ? "none" : Fingerprints.sha256(weights));
+    }
+
+    /** The step name in a classifier run folder's settings. */
+    public static final String STEP = "classifier";
+
     /** The final checkpoint of a run folder. */
     public static Path finalCheckpoint(Path runDir) {
         return runDir.resolve("classifier.npz");
@@ -192,6 +240,7 @@ public final class ClassifierTrainer {
      * {@code resume = true} continues exactly where this one stopped.
      */
     public List<EpochResult> train(boolean resume, long stopAfterStep) {
+        StepFolder.open(runDir, stepSettings(), RunProvenance.madeBy(), overwrite);
         ClassifierAugmentation aug = options.augmentation();
         int crop = aug.crop();
         int k = net.numClasses();

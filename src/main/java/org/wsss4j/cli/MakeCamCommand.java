@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
                 + " its flip). Method advcam: anti-adversarial climbing (AdvCAM, spec 3): each present class"
                 + " climbs T steps along the gradient of its score with both regularisers, maps of every step"
                 + " summed, scales 0.5, 1.0, 1.5, 2.0, the reference code's formulation by default."
-                + " Existing files are skipped, so a killed run resumes; --shard i/n splits a list"
-                + " between processes.")
+                + " Existing files are skipped, so a killed run resumes; DIR/settings.json records the method's"
+                + " parameters and the classifier's and list's fingerprints, and a rerun with other settings is"
+                + " refused (or, with --overwrite, started anew); --shard i/n splits a list between processes.")
 public final class MakeCamCommand implements Callable<Integer> {
 
     @Option(names = "--voc-root", required = true, description = "VOC 2012 layout folder.")
@@ -40,6 +41,9 @@ public final class MakeCamCommand implements Callable<Integer> {
     @Option(names = "--shard", defaultValue = "0/1", description = "i/n: process every n-th image from the i-th.")
     String shard;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         VocDataset data = VocDataset.open(vocRoot);
@@ -48,7 +52,7 @@ public final class MakeCamCommand implements Callable<Integer> {
         maps.checkedMethod();
         CamNetwork net = classifier.open();
         AttributionMethod m = maps.build(net);
-        CamGenerator.run(m, data, ids, out, sh);
+        CamGenerator.run(m, data, ids, out, sh, CamGenerator.classifierInputs(classifier.weights), overwrite.overwrite);
         return 0;
     }
 }

@@ -7,6 +7,7 @@ import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.refine.IrLabelMaker;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "make-ir-labels", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
                 + " (gt_prob 0.7, Gaussian sxy 3 compat 3, bilateral sxy 50 srgb 5 compat 10, 10 iterations);"
                 + " foreground where the first says foreground, background where the second says background,"
                 + " 255 (ignore) between. Writes OUT/<id>.png (VOC palette). Existing files are skipped, so a"
-                + " killed run resumes. Thresholds default to AdvCAM's (IRN: 0.30 / 0.05).")
+                + " killed run resumes. OUT/settings.json records what made the labels (parameters, the maps' settings hash, the list); a rerun with other settings is refused (or, with --overwrite, started anew). Thresholds default to AdvCAM's (IRN: 0.30 / 0.05).")
 public final class MakeIrLabelsCommand implements Callable<Integer> {
 
     @Option(names = "--cams", required = true, description = "Folder of <id>.npz CAM files (make-cam).")
@@ -39,6 +40,9 @@ public final class MakeIrLabelsCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Images processed at once (0 = one per core).")
     int threads;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         if (!(bgThres >= 0 && bgThres <= fgThres && fgThres <= 1)) {
@@ -48,7 +52,7 @@ public final class MakeIrLabelsCommand implements Callable<Integer> {
         VocDataset data = VocDataset.open(vocRoot);
         List<String> ids = CliLists.ids(data, list);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        IrLabelMaker.run(data, ids, cams, out, fgThres, bgThres, n);
+        IrLabelMaker.run(data, ids, cams, out, fgThres, bgThres, n, overwrite.overwrite);
         return 0;
     }
 }

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
                 + " (seeds.json), the seeds at their best threshold after a dense CRF (seed-crf/), IR labels"
                 + " (ir-labels/), IRN training (irn/), random walk (sem-seg/, the pseudo-labels), and the Table 1"
                 + " row Seed / +CRF / Mask in result.json. Each step's output is kept, so a second call after a"
-                + " kill redoes only what is missing. Defaults are AdvCAM's; with --method cam the IR-label"
+                + " kill redoes only what is missing. Each step folder's settings.json records the settings and"
+                + " input fingerprints that made it: a call with other settings is refused, naming the folder and"
+                + " the keys that differ (--overwrite redoes that step and every step after it). Defaults are AdvCAM's; with --method cam the IR-label"
                 + " thresholds and CAM power default to IRN's (0.30 / 0.05, power 1). The steps are also"
                 + " commands of their own: make-cam, eval-seeds, make-ir-labels, train-irn, make-sem-seg.")
 public final class MakePseudolabelsCommand implements Callable<Integer> {
@@ -92,6 +94,9 @@ public final class MakePseudolabelsCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Images processed at once by the CRF steps (0 = one per core).")
     int threads;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         String method = maps.checkedMethod();
@@ -109,8 +114,8 @@ public final class MakePseudolabelsCommand implements Callable<Integer> {
         PseudoLabelPipeline.Backbone backbone = irnPretrained != null
                 ? new PseudoLabelPipeline.Backbone(irnPretrained, ResNetSpec.camBackbone(classifier.arch, classifier.width))
                 : new PseudoLabelPipeline.Backbone(classifier.weights, net.spec());
-        PseudoLabelPipeline.Result r = new PseudoLabelPipeline(data, settings, out, System.err)
-                .run(maps.build(net), ids, list, evalIds, backbone);
+        PseudoLabelPipeline.Result r = new PseudoLabelPipeline(data, settings, out, overwrite.overwrite, System.err)
+                .run(maps.build(net), classifier.weights, ids, list, evalIds, backbone);
         System.out.println(r.row());
         System.out.println("result: " + out.resolve("result.json"));
         return 0;

@@ -10,6 +10,7 @@ import org.wsss4j.refine.IrnNetwork;
 import org.wsss4j.refine.RandomWalkParams;
 import org.wsss4j.refine.SemSegLabelMaker;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "make-sem-seg", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
                 + " zero-padded to --pad-size with its flip), affinities 1 - max boundary on radius-5 paths"
                 + " raised to beta, the strided CAMs (to the power --cam-power, AdvCAM) walked 2^exp-times steps,"
                 + " upsampled x4, divided by their max, background plane --bg-thres, argmax. Writes OUT/<id>.png"
-                + " (VOC palette); existing files are skipped, so a killed run resumes.")
+                + " (VOC palette); existing files are skipped, so a killed run resumes. OUT/settings.json records what made the labels (parameters, the maps' settings hash, the list); a rerun with other settings is refused (or, with --overwrite, started anew).")
 public final class MakeSemSegCommand implements Callable<Integer> {
 
     @Option(names = "--cams", required = true, description = "Folder of <id>.npz CAM files (make-cam).")
@@ -55,6 +56,9 @@ public final class MakeSemSegCommand implements Callable<Integer> {
             description = "Square size every image is zero-padded to before IRN (the reference's 512; 128 for 128 px images).")
     int padSize;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         RandomWalkParams params;
@@ -69,7 +73,7 @@ public final class MakeSemSegCommand implements Callable<Integer> {
         VocDataset data = VocDataset.open(vocRoot);
         List<String> ids = CliLists.ids(data, list);
         IrnNetwork net = IrnCheckpoint.open(irn, padSize);
-        SemSegLabelMaker.run(net, data, ids, cams, out, params);
+        SemSegLabelMaker.run(net, irn, data, ids, cams, out, params, overwrite.overwrite);
         return 0;
     }
 }

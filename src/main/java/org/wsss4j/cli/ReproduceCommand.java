@@ -7,6 +7,7 @@ import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.pipeline.Preset;
 import org.wsss4j.pipeline.Reproduction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "reproduce", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -16,8 +17,9 @@ import picocli.CommandLine.Option;
                 + " Without --voc-root it makes the synthetic 'shapes' dataset and uses"
                 + " the CPU preset (ResNet-18 x0.25 from scratch, 128 px; minutes on two cores); with --voc-root"
                 + " it uses the reference's settings (ResNet-50, VOC 2012; needs a GPU in practice). Every stage"
-                + " writes into --out and is reused by a second run with the same --out; results.json holds one"
-                + " entry per table row.")
+                + " writes into --out and is reused by a second run with the same --out and the same settings (each"
+                + " stage folder's settings.json says what made it; other settings are refused, or redone with"
+                + " --overwrite); results.json holds one entry per table row with the settings that made it.")
 public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "runs/reproduce", description = "Run folder.")
@@ -59,6 +61,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " The results are the same either way.")
     Boolean concurrentPipelines;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         // checked before anything is built or written: a bad --size or --badge-dropout exits 2
@@ -72,7 +77,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             preset = preset.withTraining(preset.training().withEpochs(epochs));
         }
         List<Reproduction.Row> rows = new Reproduction(out, vocRoot, shapes, preset, sensitivity, lambdaZero,
-                irnPretrained, System.err).run();
+                irnPretrained, System.err).overwriting(overwrite.overwrite).run();
         System.out.print(Reproduction.table1(rows));
         System.out.println("results: " + out.resolve("results.json"));
         return 0;

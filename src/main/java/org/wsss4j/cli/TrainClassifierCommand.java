@@ -15,6 +15,7 @@ import org.wsss4j.nn.PolySgd;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.nn.WeightLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-classifier", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -82,6 +83,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             + " --resume continues. For runs split by a scheduler's time limit.")
     Long stopAfterSteps;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         VocDataset data = VocDataset.open(vocRoot, sbdRoot);
@@ -115,6 +119,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                 workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes,
                 calibrateBatchNorm);
         new ClassifierTrainer(data, train, trainList, val, net, options, out, System.err)
+                .recording(ClassifierTrainer.initialWeights(pretrained), overwrite.overwrite)
                 .train(resume, stopAfterSteps == null ? Long.MAX_VALUE : stopAfterSteps);
         if (java.nio.file.Files.isRegularFile(ClassifierTrainer.finalCheckpoint(out))) {
             System.out.println("train-classifier: wrote " + ClassifierTrainer.finalCheckpoint(out));

@@ -3,10 +3,12 @@ package org.wsss4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocDataset;
+import org.wsss4j.io.Fingerprints;
 import org.wsss4j.nn.PolySgd;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.refine.IrnAugmentation;
@@ -14,6 +16,7 @@ import org.wsss4j.refine.IrnCheckpoint;
 import org.wsss4j.refine.IrnNetwork;
 import org.wsss4j.refine.IrnTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-irn", mixinStandardHelpOptions = true, showDefaultValues = true,
@@ -84,6 +87,9 @@ public final class TrainIrnCommand implements Callable<Integer> {
             + " --resume continues.")
     Long stopAfterSteps;
 
+    @Mixin
+    OverwriteOption overwrite;
+
     @Override
     public Integer call() {
         if (scaleRange.length != 2) {
@@ -104,6 +110,8 @@ public final class TrainIrnCommand implements Callable<Integer> {
         List<String> ids = CliLists.ids(data, list);
         IrnNetwork net = network();
         new IrnTrainer(data, irLabels, ids, list, net, options, out, System.err)
+                .recording(Map.of("backbone_sha256", Fingerprints.sha256(pretrained != null ? pretrained : classifier)),
+                        overwrite.overwrite)
                 .train(resume, stopAfterSteps == null ? Long.MAX_VALUE : stopAfterSteps);
         if (Files.isRegularFile(IrnTrainer.finalCheckpoint(out))) {
             System.out.println("train-irn: wrote " + IrnTrainer.finalCheckpoint(out));

@@ -76,12 +76,17 @@ public final class NpzFiles {
         write(file, arrays, true);
     }
 
+    /** The zip entries' modification time: the earliest a zip file can hold. */
+    private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+
     private static void write(Path file, Map<String, INDArray> arrays, boolean deflate) {
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
                 byte[] bytes = NpyFormat.encode(e.getValue());
                 ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+                // a fixed time, so that equal arrays make equal files (and equal SHA-256 fingerprints)
+                entry.setTimeLocal(ENTRY_TIME);
                 if (deflate) {
                     entry.setMethod(ZipEntry.DEFLATED);
                 } else {

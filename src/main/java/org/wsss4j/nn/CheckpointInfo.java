@@ -52,7 +52,8 @@ public record CheckpointInfo(
 
     public CheckpointInfo {
         classes = classes == null ? List.of() : List.copyOf(classes);
-        options = options == null ? Map.of() : Map.copyOf(options);
+        // insertion order kept (Map.copyOf would order the keys differently in every JVM)
+        options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
         if (model == null) {
             model = options.get("model") instanceof String m ? m : CLASSIFIER;
         }

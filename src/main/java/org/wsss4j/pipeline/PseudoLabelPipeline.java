@@ -16,9 +16,12 @@ import org.wsss4j.data.VocDataset;
 import org.wsss4j.eval.FolderEvaluation;
 import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.eval.SegmentationScore;
+import org.wsss4j.io.Fingerprints;
 import org.wsss4j.io.Json;
+import org.wsss4j.io.StepFolder;
 import org.wsss4j.nn.PooledInferenceSession;
 import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.nn.RunProvenance;
 import org.wsss4j.refine.IrLabelMaker;
 import org.wsss4j.refine.IrnCheckpoint;
 import org.wsss4j.refine.IrnNetwork;
@@ -38,8 +41,11 @@ import org.wsss4j.refine.SemSegLabelMaker;
  *   sem-seg/    the pseudo-labels                                  (make-sem-seg, spec 7)
  *   result.json Seed, +CRF and Mask mIoU on the eval list
  * </pre>
- * Every step skips what it finds complete (per image for the folders of PNG/npz files; IRN resumes
- * from its last checkpoint), so a second call after a kill redoes only what is missing.
+ * Every step folder records the settings and input fingerprints that made it ({@link StepFolder}:
+ * {@code settings.json}) and skips what it finds complete (per image for the folders of PNG/npz
+ * files; IRN resumes from its last checkpoint), so a second call after a kill redoes only what is
+ * missing, and a call with other settings is refused before it mixes two experiments, or, with
+ * overwrite, redoes the first step whose settings differ and every step after it.
  */
 public final class PseudoLabelPipeline {
 
@@ -59,11 +65,22 @@ public final class PseudoLabelPipeline {
     private final PseudoLabelSettings settings;
     private final Path out;
     private final PrintStream log;
+    private final boolean overwrite;
 
     public PseudoLabelPipeline(VocDataset data, PseudoLabelSettings settings, Path out, PrintStream log) {
+        this(data, settings, out, false, log);
+    }
+
+    /**
+     * @param overwrite redo a step whose folder was made with other settings (and so every step
+     *                  after it) rather than refuse
+     */
+    public PseudoLabelPipeline(VocDataset data, PseudoLabelSettings settings, Path out, boolean overwrite,
+                               PrintStream log) {
         this.data = data;
         this.settings = settings;
         this.out = out;
+        this.overwrite = overwrite;
         this.log = log;
     }
 
@@ -87,12 +104,14 @@ public final class PseudoLabelPipeline {
      * Runs every step that is not complete.
      *
      * @param maps     the attribution method (CAM or AdvCAM with its classifier)
+     * @param classifier the classifier's weights file the method's network was loaded from (its fingerprint
+     *                 goes into the maps' settings)
      * @param ids      the images to make pseudo-labels for (the reference: train_aug)
      * @param listName the list's name, recorded in the IRN checkpoint
      * @param evalIds  the images scored against ground truth (the reference: train); a subset of {@code ids}
      * @param backbone the IRN backbone's weights
      */
-    public Result run(AttributionMethod maps, List<String> ids, String listName, List<String> evalIds,
+    public Result run(AttributionMethod maps, Path classifier, List<String> ids, String listName, List<String> evalIds,
                       Backbone backbone) {
         Set<String> listed = new HashSet<>(ids);
         for (String id : evalIds) {
@@ -102,7 +121,8 @@ public final class PseudoLabelPipeline {
             }
         }
         log.println("make-pseudolabels: 1/6 " + maps.name() + " maps of " + ids.size() + " images -> " + mapsDir());
-        CamGenerator.run(maps, data, ids, mapsDir(), CamGenerator.Shard.ALL);
+        CamGenerator.run(maps, data, ids, mapsDir(), CamGenerator.Shard.ALL, CamGenerator.classifierInputs(classifier),
+                overwrite);
         // each step's network is done when the step is: its pooled arrays would stay until a GC
         PooledInferenceSession.freePooledArrays();
 
@@ -121,41 +141,46 @@ public final class PseudoLabelPipeline {
         Path crfDir = out.resolve(String.format(Locale.ROOT, "seed-crf/%.2f", best));
         log.println("make-pseudolabels: 3/6 seeds at threshold " + String.format(Locale.ROOT, "%.2f", theta)
                 + " + dense CRF -> " + crfDir);
-        SeedCrf.run(data, evalIds, mapsDir(), crfDir, theta, settings.threads());
+        SeedCrf.run(data, evalIds, mapsDir(), crfDir, theta, settings.threads(), overwrite);
         SegmentationScore crf = FolderEvaluation.evaluate(crfDir, data, evalIds);
 
         log.println("make-pseudolabels: 4/6 IR labels of " + ids.size() + " images -> " + irLabelsDir());
         IrLabelMaker.run(data, ids, mapsDir(), irLabelsDir(), settings.fgThreshold(), settings.bgThreshold(),
-                settings.threads());
+                settings.threads(), overwrite);
 
         Path irn = trainIrn(ids, listName, backbone);
         PooledInferenceSession.freePooledArrays();
 
         log.println("make-pseudolabels: 6/6 random walk -> " + semSegDir());
         IrnNetwork net = IrnCheckpoint.open(irn, settings.padSize());
-        SemSegLabelMaker.run(net, data, ids, mapsDir(), semSegDir(), settings.walk());
+        SemSegLabelMaker.run(net, irn, data, ids, mapsDir(), semSegDir(), settings.walk(), overwrite);
         PooledInferenceSession.freePooledArrays();
         SegmentationScore mask = FolderEvaluation.evaluate(semSegDir(), data, evalIds);
 
         Result r = new Result(maps.name(), sweep.bestScore().miou(), best, crf.miou(), mask.miou(), ids.size(),
                 evalIds.size());
-        Json.write(out.resolve("result.json"), resultRecord(r, listName));
+        Json.write(out.resolve("result.json"), resultRecord(r, listName, maps));
         return r;
     }
 
     private Path trainIrn(List<String> ids, String listName, Backbone backbone) {
         Path done = IrnTrainer.finalCheckpoint(irnDir());
+        IrnTrainer.Options o = settings.irnTraining();
+        Map<String, Object> backboneInputs = Map.of("backbone_sha256", Fingerprints.sha256(backbone.weights()));
+        // the folder's settings are checked before a finished IRN is reused, without building one
+        StepFolder.open(irnDir(), IrnTrainer.stepSettings(o, IrnCheckpoint.backboneArchitecture(backbone.weights(),
+                backbone.spec()), irLabelsDir(), ids, backboneInputs), RunProvenance.madeBy(), overwrite);
         if (Files.isRegularFile(done)) {
             log.println("make-pseudolabels: 5/6 IRN " + done + " (reused)");
             return done;
         }
-        IrnTrainer.Options o = settings.irnTraining();
         log.println("make-pseudolabels: 5/6 training IRN on " + ids.size() + " images, " + o.epochs() + " epochs -> "
                 + irnDir());
         IrnNetwork net = IrnCheckpoint.withBackbone(backbone.weights(), backbone.spec(), o.augmentation().crop(),
                 o.seed());
         boolean resume = Files.isRegularFile(irnDir().resolve("checkpoints/last.npz"));
-        new IrnTrainer(data, irLabelsDir(), ids, listName, net, o, irnDir(), log).train(resume);
+        new IrnTrainer(data, irLabelsDir(), ids, listName, net, o, irnDir(), log).recording(backboneInputs, overwrite)
+                .train(resume);
         return done;
     }
 
@@ -171,7 +196,7 @@ public final class PseudoLabelPipeline {
         return m;
     }
 
-    private Map<String, Object> resultRecord(Result r, String listName) {
+    private Map<String, Object> resultRecord(Result r, String listName, AttributionMethod maps) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", r.method());
         m.put("seed", r.seed());
@@ -181,7 +206,14 @@ public final class PseudoLabelPipeline {
         m.put("list", listName);
         m.put("images", r.images());
         m.put("eval_images", r.evalImages());
+        m.put("maps", maps.settings());
         m.put("settings", settings.asMap());
+        Map<String, Object> steps = new LinkedHashMap<>();
+        steps.put("maps", Fingerprints.folder(mapsDir()));
+        steps.put("ir_labels", Fingerprints.folder(irLabelsDir()));
+        steps.put("irn", Fingerprints.folder(irnDir()));
+        steps.put("sem_seg", Fingerprints.folder(semSegDir()));
+        m.put("step_settings_sha256", steps);
         return m;
     }
 }

@@ -85,8 +85,13 @@ public record PseudoLabelSettings(double[] seedThresholds, float fgThreshold, fl
         m.put("ir_bg_threshold", (double) bgThreshold);
         m.put("irn_training", irnTraining.asMap());
         m.put("pad_size", padSize);
-        m.put("walk", Map.of("beta", walk.beta(), "exp_times", walk.expTimes(), "radius", walk.radius(),
-                "cam_power", walk.camPower(), "bg_thres", (double) walk.bgThres()));
+        Map<String, Object> w = new LinkedHashMap<>(); // not Map.of: its order changes from JVM to JVM
+        w.put("beta", walk.beta());
+        w.put("exp_times", walk.expTimes());
+        w.put("radius", walk.radius());
+        w.put("cam_power", walk.camPower());
+        w.put("bg_thres", (double) walk.bgThres());
+        m.put("walk", w);
         return m;
     }
 

@@ -24,6 +24,7 @@ import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.data.synth.ShapesDataset;
 import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.io.Json;
+import org.wsss4j.io.StepFolder;
 import org.wsss4j.io.LinePrefixStream;
 import org.wsss4j.io.Progress;
 import org.wsss4j.classifier.CamNetwork;
@@ -31,6 +32,7 @@ import org.wsss4j.classifier.ClassifierCheckpoint;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.nn.PooledInferenceSession;
+import org.wsss4j.nn.RunProvenance;
 
 /**
  * The paper's tables, reproduced end to end in one run folder: dataset (the synthetic one unless
@@ -58,6 +60,7 @@ public final class Reproduction {
     private final boolean lambdaZero;
     private final ShapesConfig shapes;
     private final Path irnPretrained;
+    private boolean overwrite;
 
     /** @param sensitivity also run the AdvCAM sensitivity grid on a subset */
     public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, PrintStream log) {
@@ -81,6 +84,15 @@ public final class Reproduction {
         this.preset = preset;
         this.sensitivity = sensitivity;
         this.log = log;
+    }
+
+    /**
+     * Redo a stage whose folder was made with other settings, and every stage after it, instead of
+     * refusing (reproduce --overwrite).
+     */
+    public Reproduction overwriting(boolean overwrite) {
+        this.overwrite = overwrite;
+        return this;
     }
 
     public List<Row> run() {
@@ -108,11 +120,11 @@ public final class Reproduction {
         List<String> ids = labelIds, scored = evalIds;
         // one pipeline per method, given the classifier copy it climbs or runs and the log it writes to
         BiFunction<CamNetwork, PrintStream, PseudoLabelPipeline.Result> camPipeline = (n, l) ->
-                new PseudoLabelPipeline(data, preset.camLabels(), out.resolve("cam"), l)
-                        .run(new MultiScaleCam(n, preset.camScales()), ids, labelList, scored, irnBackbone);
+                new PseudoLabelPipeline(data, preset.camLabels(), out.resolve("cam"), overwrite, l)
+                        .run(new MultiScaleCam(n, preset.camScales()), classifier, ids, labelList, scored, irnBackbone);
         BiFunction<CamNetwork, PrintStream, PseudoLabelPipeline.Result> advcamPipeline = (n, l) ->
-                new PseudoLabelPipeline(data, preset.advcamLabels(), out.resolve("advcam"), l)
-                        .run(new AdvCam(n, adv), ids, labelList, scored, irnBackbone);
+                new PseudoLabelPipeline(data, preset.advcamLabels(), out.resolve("advcam"), overwrite, l)
+                        .run(new AdvCam(n, adv), classifier, ids, labelList, scored, irnBackbone);
         PseudoLabelPipeline.Result cam, advcam;
         if (preset.concurrentPipelines()) {
             // each pipeline has its own copy of the classifier: no SameDiff graph is run by two threads at once
@@ -130,17 +142,17 @@ public final class Reproduction {
             cam = camPipeline.apply(net, log);
             advcam = advcamPipeline.apply(net, log);
         }
-        rows.add(pipelineRow("CAM", cam, Map.of("scales", preset.camScales())));
-        rows.add(pipelineRow("AdvCAM", advcam, advcamParams(adv)));
+        rows.add(pipelineRow("CAM", cam, new MultiScaleCam(net, preset.camScales()).settings(), preset.camLabels()));
+        rows.add(pipelineRow("AdvCAM", advcam, new AdvCam(net, adv).settings(), preset.advcamLabels()));
         Json.write(out.resolve("results.json"), rows);
         AdvCamParams still = adv.withStepSize(0.0);
         rows.add(attribution("advcam-control", new AdvCam(net, still, "advcam-control"), out.resolve("advcam-control"),
-                data, evalIds, "1"));
+                classifier, data, evalIds, "1"));
         Json.write(out.resolve("results.json"), rows);
         if (lambdaZero) {
             AdvCamParams free = adv.withLambda(0);
             rows.add(attribution("AdvCAM lambda 0", new AdvCam(net, free, "advcam-lambda0"), out.resolve("advcam-lambda0"),
-                    data, evalIds, "1"));
+                    classifier, data, evalIds, "1"));
             Json.write(out.resolve("results.json"), rows);
         }
         overlays(data, evalIds, out.resolve("cam/maps"), out.resolve("advcam/maps"));
@@ -152,9 +164,14 @@ public final class Reproduction {
         for (AdvCamParams p : sensitivityGrid(adv)) {
             String name = String.format(Locale.ROOT, "lambda%s-tau%s-xi%s-T%d", num(p.lambda()), num(p.tau()),
                     num(p.stepSize()), p.steps());
-            // the reference setting's maps of the subset were made above already
-            Path dir = p.equals(adv) ? out.resolve("advcam/maps") : out.resolve("sensitivity/" + name);
-            rows.add(attribution("AdvCAM " + name, new AdvCam(net, p), dir, data, subset, "sensitivity"));
+            AdvCam m = new AdvCam(net, p);
+            if (p.equals(adv)) {
+                // the reference setting's maps of the subset were made above already, in a folder of the whole list
+                rows.add(seedRow("sensitivity", "AdvCAM " + name, out.resolve("advcam/maps"), data, subset, m.settings()));
+            } else {
+                rows.add(attribution("AdvCAM " + name, m, out.resolve("sensitivity/" + name), classifier, data, subset,
+                        "sensitivity"));
+            }
             Json.write(out.resolve("results.json"), rows);
         }
         return rows;
@@ -173,28 +190,20 @@ public final class Reproduction {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
-    private Row attribution(String method, AdvCam m, Path dir, VocDataset data, List<String> ids, String table) {
+    private Row attribution(String method, AdvCam m, Path dir, Path classifier, VocDataset data, List<String> ids,
+                            String table) {
         log.println("reproduce: " + method + " maps of " + ids.size() + " images -> " + dir);
-        CamGenerator.run(m, data, ids, dir, CamGenerator.Shard.ALL);
-        return seedRow(table, method, dir, data, ids, advcamParams(m.params()));
+        CamGenerator.run(m, data, ids, dir, CamGenerator.Shard.ALL, CamGenerator.classifierInputs(classifier), overwrite);
+        return seedRow(table, method, dir, data, ids, m.settings());
     }
 
-    private static Map<String, Object> advcamParams(AdvCamParams p) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("T", p.steps());
-        params.put("xi", p.stepSize());
-        params.put("lambda", p.lambda());
-        params.put("tau", p.tau());
-        params.put("scales", p.scales());
-        params.put("variant", p.variant().name().toLowerCase(Locale.ROOT));
-        return params;
-    }
-
-    /** A Table 1 row from make-pseudolabels: Seed, +CRF, Mask. */
-    private Row pipelineRow(String method, PseudoLabelPipeline.Result r, Map<String, Object> params) {
-        Map<String, Object> p = new LinkedHashMap<>(params);
+    /** A Table 1 row from make-pseudolabels: Seed, +CRF, Mask, with the settings of the maps and the labels. */
+    private Row pipelineRow(String method, PseudoLabelPipeline.Result r, Map<String, Object> maps,
+                            PseudoLabelSettings labels) {
+        Map<String, Object> p = new LinkedHashMap<>(maps);
         p.put("images", r.evalImages());
         p.put("label_images", r.images());
+        p.put("labels", labels.asMap());
         return new Row("1", method, round1(r.seed()), round1(r.crf()), round1(r.mask()), r.threshold(), preset.dataset(), p);
     }
 
@@ -208,6 +217,7 @@ public final class Reproduction {
         }
         Map<String, Object> withImages = new LinkedHashMap<>(params);
         withImages.put("images", ids.size());
+        withImages.put("seed_thresholds", List.of(t[0], t[1], t[2]));
         return new Row(table, method, round1(s.bestScore().miou()), null, null, best, preset.dataset(), withImages);
     }
 
@@ -247,18 +257,23 @@ public final class Reproduction {
     private Path classifier(VocDataset data) {
         Path dir = out.resolve("classifier");
         Path done = ClassifierTrainer.finalCheckpoint(dir);
+        List<String> train = data.ids("train_aug");
+        List<String> val = data.hasSplit(org.wsss4j.data.VocSplit.VAL) ? data.ids("val") : List.of();
+        Map<String, Object> initial = ClassifierTrainer.initialWeights(null);
+        // the folder's settings are checked before a finished classifier is reused
+        StepFolder.open(dir, ClassifierTrainer.stepSettings(preset.training(), preset.backbone(), VocClasses.NUM_CLASSES,
+                train, val, initial), RunProvenance.madeBy(), overwrite);
         if (Files.isRegularFile(done)) {
             log.println("reproduce: classifier " + done + " (reused)");
             return done;
         }
         CamNetwork net = CamNetwork.build(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT,
                 preset.training().seed());
-        List<String> train = data.ids("train_aug");
-        List<String> val = data.hasSplit(org.wsss4j.data.VocSplit.VAL) ? data.ids("val") : List.of();
         log.println("reproduce: training " + preset.backbone().name() + " on " + train.size() + " train_aug images, "
                 + preset.training().epochs() + " epochs -> " + dir);
         boolean resume = Files.isRegularFile(dir.resolve("checkpoints/last.npz"));
-        new ClassifierTrainer(data, train, "train_aug", val, net, preset.training(), dir, log).train(resume);
+        new ClassifierTrainer(data, train, "train_aug", val, net, preset.training(), dir, log)
+                .recording(initial, overwrite).train(resume);
         PooledInferenceSession.freePooledArrays();
         return done;
     }

@@ -2,7 +2,9 @@ package org.wsss4j.refine;
 
 import org.wsss4j.crf.CrfParams;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.VocDataset;
@@ -41,8 +43,14 @@ public final class IrLabelMaker {
      * (the CRF is single-threaded).
      */
     public static void run(VocDataset data, List<String> ids, Path camDir, Path outDir, float fgThreshold,
-                           float bgThreshold, int threads) {
-        LabelFolderRun.run("make-ir-labels", ids, camDir, outDir, threads, (id, cams) -> {
+                           float bgThreshold, int threads, boolean overwrite) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("fg_threshold", fgThreshold);
+        parameters.put("bg_threshold", bgThreshold);
+        parameters.put("crf", CrfParams.IR_LABELS);
+        parameters.put("crf_gt_prob", CrfParams.IR_LABELS_GT_PROB);
+        LabelFolderRun.run("make-ir-labels", "ir-labels", parameters, Map.of(), overwrite, ids, camDir, outDir,
+                threads, (id, cams) -> {
             try {
                 return labels(data.readImage(id), cams, fgThreshold, bgThreshold);
             } catch (IllegalArgumentException e) {

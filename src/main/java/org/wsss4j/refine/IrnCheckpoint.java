@@ -98,9 +98,7 @@ public final class IrnCheckpoint {
         // backbone's weights' shapes, so every backbone, a classifier's or a state_dict's, is run
         // at IRN's strides (2, 2, 2, 1), as the reference runs ImageNet weights (trained at output
         // stride 32) at them.
-        ResNetSpec arch = (Files.isRegularFile(Checkpoint.sidecarOf(weights))
-                ? Checkpoint.readInfo(weights).architecture() : spec)
-                .withLayerStrides(IrnNetwork.LAYER_STRIDES).withLayerDilations(List.of(1, 1, 1, 1));
+        ResNetSpec arch = backboneArchitecture(weights, spec);
         IrnNetwork net;
         try {
             net = IrnNetwork.build(arch, inputSize, DataType.FLOAT, seed);
@@ -112,6 +110,15 @@ public final class IrnCheckpoint {
             System.err.println("wsss4j: " + weights + ": unused keys " + r.unused());
         }
         return net;
+    }
+
+    /**
+     * The architecture of the IRN that {@link #withBackbone} builds on {@code weights}: the
+     * sidecar's (or {@code spec} for a state_dict) at IRN's strides.
+     */
+    public static ResNetSpec backboneArchitecture(Path weights, ResNetSpec spec) {
+        return (Files.isRegularFile(Checkpoint.sidecarOf(weights)) ? Checkpoint.readInfo(weights).architecture() : spec)
+                .withLayerStrides(IrnNetwork.LAYER_STRIDES).withLayerDilations(List.of(1, 1, 1, 1));
     }
 
     private static IrnNetwork build(ResNetSpec spec, int inputSize, Path file) {

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.nn.RunProvenance;
+import org.wsss4j.io.StepFolder;
+import org.wsss4j.io.Fingerprints;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -164,6 +168,45 @@ public final class IrnTrainer {
         net.graph().setLossVariables(IrnLoss.TOTAL);
     }
 
+    private Map<String, Object> recordedInputs = Map.of();
+    private boolean overwrite;
+
+    /**
+     * Records fingerprints of inputs the trainer cannot see ({@code fingerprints}, e.g. the SHA-256 of
+     * the initial weights) in the run folder's settings, and whether a run folder made with other
+     * settings is emptied and started anew ({@code overwrite}) rather than refused.
+     */
+    public IrnTrainer recording(Map<String, Object> fingerprints, boolean overwrite) {
+        this.recordedInputs = Map.copyOf(fingerprints);
+        this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
+     * What decides the run folder's content: the training options but those that change only speed
+     * and memory (micro-batch, parallel passes, loading threads, checkpoint interval), the network,
+     * the list, the IR labels' settings hash and the recorded inputs (the backbone weights).
+     */
+    public StepFolder.Settings stepSettings() {
+        return stepSettings(options, net.spec(), irLabelDir, ids, recordedInputs);
+    }
+
+    /** {@link #stepSettings()} of a trainer not built yet, to check a run folder before building one. */
+    public static StepFolder.Settings stepSettings(Options options, ResNetSpec architecture, Path irLabelDir,
+                                                  List<String> ids, Map<String, Object> recordedInputs) {
+        Map<String, Object> parameters = new LinkedHashMap<>(options.asMap());
+        parameters.remove("micro_batch");
+        parameters.remove("parallel_passes");
+        parameters.put("architecture", architecture);
+        Map<String, Object> inputs = new LinkedHashMap<>(recordedInputs);
+        inputs.put("ir_labels", Fingerprints.folder(irLabelDir));
+        inputs.put("ids", Fingerprints.ids(ids));
+        return new StepFolder.Settings(STEP, parameters, inputs);
+    }
+
+    /** The step name in an IRN run folder's settings. */
+    public static final String STEP = "irn";
+
     /** The final checkpoint of a run folder. */
     public static Path finalCheckpoint(Path runDir) {
         return runDir.resolve("irn.npz");
@@ -184,6 +227,7 @@ public final class IrnTrainer {
      */
     public List<EpochResult> train(boolean resume, long stopAfterStep) {
         requireLabels();
+        StepFolder.open(runDir, stepSettings(), RunProvenance.madeBy(), overwrite);
         IrnAugmentation aug = options.augmentation();
         int crop = aug.crop(), m = aug.labelSize();
         try (BatchLoader loader = new BatchLoader(ids, options.batchSize(), new long[] {3, crop, crop},

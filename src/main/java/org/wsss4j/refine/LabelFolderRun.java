@@ -3,8 +3,10 @@ package org.wsss4j.refine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -13,7 +15,10 @@ import org.wsss4j.Futures;
 import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.LabelMap;
+import org.wsss4j.io.Fingerprints;
 import org.wsss4j.io.Progress;
+import org.wsss4j.io.StepFolder;
+import org.wsss4j.nn.RunProvenance;
 
 /**
  * Runs a per-image step that turns {@code <cams>/<id>.npz} into {@code <out>/<id>.png} over a list:
@@ -41,9 +46,18 @@ final class LabelFolderRun {
     }
 
     /**
-     * @param threads images processed at once (1 = in the calling thread)
+     * @param step       the step's name in the folder's settings
+     * @param parameters what decides the labels besides the maps (thresholds, CRF, walk)
+     * @param inputs     fingerprints of inputs other than the maps and the list (which are added here)
+     * @param overwrite  empty a folder made with other settings rather than refuse
+     * @param threads    images processed at once (1 = in the calling thread)
      */
-    static Summary run(String task, List<String> ids, Path camDir, Path outDir, int threads, Step step) {
+    static Summary run(String task, String stepName, Map<String, Object> parameters, Map<String, Object> inputs,
+                       boolean overwrite, List<String> ids, Path camDir, Path outDir, int threads, Step step) {
+        Map<String, Object> in = new LinkedHashMap<>(inputs);
+        in.put("maps", Fingerprints.folder(camDir));
+        in.put("ids", Fingerprints.ids(ids));
+        StepFolder.open(outDir, new StepFolder.Settings(stepName, parameters, in), RunProvenance.madeBy(), overwrite);
         List<String> missing = new ArrayList<>();
         List<String> todo = new ArrayList<>();
         for (String id : ids) {

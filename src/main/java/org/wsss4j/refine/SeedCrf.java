@@ -2,7 +2,9 @@ package org.wsss4j.refine;
 
 import org.wsss4j.crf.CrfParams;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.VocDataset;
@@ -41,9 +43,17 @@ public final class SeedCrf {
         return out;
     }
 
-    /** Writes {@code <outDir>/<id>.png} for every id without one, {@code threads} images at a time. */
-    public static void run(VocDataset data, List<String> ids, Path camDir, Path outDir, float theta, int threads) {
-        LabelFolderRun.run("seed+crf", ids, camDir, outDir, threads, (id, cams) -> {
+    /**
+     * Writes {@code <outDir>/<id>.png} for every id without one, {@code threads} images at a time,
+     * in a step folder whose settings are theta, the CRF's parameters and the maps' fingerprint.
+     */
+    public static void run(VocDataset data, List<String> ids, Path camDir, Path outDir, float theta, int threads,
+                           boolean overwrite) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("threshold", theta);
+        parameters.put("crf", CrfParams.IR_LABELS);
+        parameters.put("crf_gt_prob", CrfParams.IR_LABELS_GT_PROB);
+        LabelFolderRun.run("seed+crf", "seed-crf", parameters, Map.of(), overwrite, ids, camDir, outDir, threads, (id, cams) -> {
             try {
                 return labels(data.readImage(id), cams, theta);
             } catch (IllegalArgumentException e) {

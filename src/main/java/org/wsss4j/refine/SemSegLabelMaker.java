@@ -1,8 +1,11 @@
 package org.wsss4j.refine;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.wsss4j.BadInputException;
+import org.wsss4j.io.Fingerprints;
 import org.wsss4j.data.image.CamMaps;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.data.image.LabelMap;
@@ -38,10 +41,17 @@ public final class SemSegLabelMaker {
         return RandomWalk.semanticLabels(cams, ed.edge(), params);
     }
 
-    /** Writes {@code <outDir>/<id>.png} for every id without one. */
-    public static void run(IrnNetwork irn, VocDataset data, List<String> ids, Path camDir, Path outDir,
-                           RandomWalkParams params) {
-        LabelFolderRun.run("make-sem-seg", ids, camDir, outDir, 1, (id, cams) -> {
+    /**
+     * Writes {@code <outDir>/<id>.png} for every id without one, in a step folder whose settings
+     * are the walk's parameters, the pad size, the maps' fingerprint and {@code irnWeights}' SHA-256.
+     */
+    public static void run(IrnNetwork irn, Path irnWeights, VocDataset data, List<String> ids, Path camDir,
+                           Path outDir, RandomWalkParams params, boolean overwrite) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("walk", params);
+        parameters.put("pad_size", irn.inputSize());
+        LabelFolderRun.run("make-sem-seg", "sem-seg", parameters, Map.of("irn_sha256", Fingerprints.sha256(irnWeights)),
+                overwrite, ids, camDir, outDir, 1, (id, cams) -> {
             try {
                 return labels(irn, data.readImage(id), cams, params);
             } catch (IllegalArgumentException e) {

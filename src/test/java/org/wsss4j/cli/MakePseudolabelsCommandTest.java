@@ -50,33 +50,23 @@ import picocli.CommandLine;
 class MakePseudolabelsCommandTest {
     @TempDir
     static Path dir;
+    private static PseudoLabelFixture fx;
     private static Path voc, weights;
-    private static final ResNetSpec ARCH = ResNetSpec.camBackbone("resnet18", 0.125);
+    private static final ResNetSpec ARCH = PseudoLabelFixture.ARCH;
 
     @BeforeAll
     static void makeData() {
-        voc = dir.resolve("voc");
-        new ShapesDataset(ShapesConfig.defaults().withImages(24).withSize(64).withClasses(3)).write(voc);
-        CamNetwork net = CamNetwork.build(ARCH, VocClasses.NUM_CLASSES, DataType.FLOAT, 3);
-        weights = dir.resolve("classifier.npz");
-        ClassifierCheckpoint.save(weights, net, CheckpointInfo.of(CheckpointInfo.CLASSIFIER, ARCH, VocClasses.NAMES, CheckpointInfo.Normalisation.TORCHVISION,
-                0, 0, "train_aug", Map.of()));
+        fx = PseudoLabelFixture.create(dir);
+        voc = fx.voc;
+        weights = fx.weights;
     }
 
     private static int run(StringWriter err, String... args) {
-        CommandLine cli = Main.configure(new CommandLine(new MakePseudolabelsCommand()));
-        cli.setErr(new PrintWriter(err));
-        cli.setOut(new PrintWriter(new StringWriter()));
-        return cli.execute(args);
+        return PseudoLabelFixture.run(err, args);
     }
 
     private static String[] args(Path out, String... more) {
-        List<String> a = new java.util.ArrayList<>(List.of("--voc-root", voc.toString(), "--weights", weights.toString(),
-                "--out", out.toString(), "--scales", "1.0,0.5", "--seed-thresholds", "0.1,0.7,0.05",
-                "--irn-epochs", "1", "--irn-batch-size", "4", "--irn-micro-batch", "4", "--irn-crop", "96",
-                "--pad-size", "64", "--threads", "2"));
-        a.addAll(List.of(more));
-        return a.toArray(String[]::new);
+        return fx.args(out, more);
     }
 
     @Test

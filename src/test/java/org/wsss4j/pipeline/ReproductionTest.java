@@ -112,7 +112,7 @@ class ReproductionTest {
         // map and label the same, value for value, as when they ran one after the other
         Path concurrent = dir.resolve("concurrent");
         Files.createDirectories(concurrent.resolve("classifier"));
-        for (String f : List.of("classifier.npz", "classifier.npz.json")) {
+        for (String f : List.of("classifier.npz", "classifier.npz.json", "settings.json")) {
             Files.copy(out.resolve("classifier/" + f), concurrent.resolve("classifier/" + f));
         }
         List<Reproduction.Row> together = new Reproduction(concurrent, data, preset.withConcurrentPipelines(true), false,
