@@ -277,7 +277,7 @@ public final class VocDataset {
         return VocValidator.problems(this, split, ids(split), checkMasks);
     }
 
-    /** {@link #validate(String, boolean)} without the mask checks. */
+    /** {@link #validate(String, boolean)} without decoding the masks (their sizes are checked). */
     public void validate(String split) {
         validate(split, false);
     }

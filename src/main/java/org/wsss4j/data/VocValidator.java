@@ -3,7 +3,11 @@ package org.wsss4j.data;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.image.ImageFiles;
 import org.wsss4j.data.image.ImageSize;
@@ -16,52 +20,96 @@ import org.wsss4j.data.image.LabelMap;
  * <ul>
  *   <li>every id has {@code JPEGImages/<id>.jpg}, and its header is a readable image;
  *   <li>every id has image labels: an annotation XML or a mask;
- *   <li>with mask checks: every mask has its image's size and holds only labels 0..20 and 255.
- *       Masks that must exist: SegmentationClass for the {@code train} and {@code val} lists (VOC
- *       defines those lists by them); SegmentationClassAug, once that folder exists, for
- *       {@code train_aug} and {@code val} ({@code --make-aug} writes exactly those). Other masks
- *       are checked where present.
+ *   <li>every mask that must exist does. Masks that must exist: SegmentationClass for the
+ *       {@code train} and {@code val} lists (VOC defines those lists by them); SegmentationClassAug,
+ *       once that folder exists, for {@code train_aug} and {@code val} ({@code --make-aug} writes
+ *       exactly those). Other masks are checked where present;
+ *   <li>every mask has its image's size, read from both headers ({@link ImageSize}) without
+ *       decoding, so that checking all of train_aug takes seconds;
+ *   <li>with mask decoding: every mask is a palette or greyscale PNG of 8-bit samples holding only
+ *       labels 0..20 and 255.
  * </ul>
+ *
+ * <p>One validator may check several lists: it reads each file once however many lists name it
+ * (train is part of train_aug), reports a file's problem once, and counts the files it read.
  */
 public final class VocValidator {
-    private VocValidator() {}
+    private final VocDataset ds;
+    private final boolean decodeMasks;
+    /** Images read so far, with their size (null when the header was unreadable). */
+    private final Map<Path, ImageSize> images = new HashMap<>();
+    /** Masks read so far. */
+    private final Set<Path> masks = new HashSet<>();
 
     /**
-     * All problems of the ids of a list.
+     * A validator for a dataset.
+     *
+     * @param decodeMasks also decode every mask and check its labels (slow: reads every pixel)
+     */
+    public VocValidator(VocDataset ds, boolean decodeMasks) {
+        this.ds = ds;
+        this.decodeMasks = decodeMasks;
+    }
+
+    /**
+     * All problems of the ids of a list; files this validator read before are not read again.
      *
      * @param split the named split the ids come from, or null for an arbitrary list file
      */
-    public static List<BadInputException> problems(VocDataset ds, VocSplit split, List<String> ids,
-                                                   boolean checkMasks) {
+    public List<BadInputException> problems(VocSplit split, List<String> ids) {
         String listName = split == null ? "the list" : "the " + split.id + " list";
         boolean needMask = split == VocSplit.TRAIN || split == VocSplit.VAL;
         boolean needAug = ds.hasAug() && (split == VocSplit.TRAIN_AUG || split == VocSplit.VAL);
         List<BadInputException> problems = new ArrayList<>();
         for (String id : ids) {
-            ImageSize size = null;
             Path image = ds.imagePath(id);
+            ImageSize size = null;
             if (!Files.isRegularFile(image)) {
                 problems.add(new BadInputException(image + ": image of '" + id + "' in " + listName
                         + " not found; restore it from the VOC2012 tar or remove the id from the list"));
+            } else if (images.containsKey(image)) {
+                size = images.get(image);
             } else {
                 try {
                     size = ImageSize.read(image);
                 } catch (BadInputException e) {
                     problems.add(e);
                 }
+                images.put(image, size);
             }
             if (!ds.hasLabelSource(id)) {
                 problems.add(ds.noLabels(id));
             }
-            if (checkMasks) {
-                checkMask(ds.maskPath(id), needMask, size, image, problems,
-                        "VOC has it for every id of the train and val lists; restore SegmentationClass"
-                                + " from the VOC2012 tar");
-                checkMask(ds.augMaskPath(id), needAug, size, image, problems,
-                        "rerun './wsss4j dataset --make-aug' with --sbd-root to complete SegmentationClassAug");
-            }
+            checkMask(ds.maskPath(id), needMask, size, image, problems,
+                    "VOC has it for every id of the train and val lists; restore SegmentationClass"
+                            + " from the VOC2012 tar",
+                    "replace it with the image's mask from the VOC2012 tar");
+            checkMask(ds.augMaskPath(id), needAug, size, image, problems,
+                    "rerun './wsss4j dataset --make-aug' with --sbd-root to complete SegmentationClassAug",
+                    "delete it and rerun './wsss4j dataset --make-aug' with --sbd-root to write it again"
+                            + " from SBD or SegmentationClass");
         }
         return problems;
+    }
+
+    /** The number of distinct images read (their headers) by the checks so far. */
+    public int imagesRead() {
+        return images.size();
+    }
+
+    /** The number of distinct masks read (their headers, or decoded) by the checks so far. */
+    public int masksRead() {
+        return masks.size();
+    }
+
+    /**
+     * All problems of the ids of a list, checked by a new validator.
+     *
+     * @param split the named split the ids come from, or null for an arbitrary list file
+     */
+    public static List<BadInputException> problems(VocDataset ds, VocSplit split, List<String> ids,
+                                                   boolean decodeMasks) {
+        return new VocValidator(ds, decodeMasks).problems(split, ids);
     }
 
     /** Throws the first problem, telling how many more there are; does nothing if none. */
@@ -77,25 +125,36 @@ public final class VocValidator {
                 + " more problems in " + what + ")", first);
     }
 
-    private static void checkMask(Path mask, boolean required, ImageSize imageSize, Path image,
-                                  List<BadInputException> problems, String howToGetIt) {
+    private void checkMask(Path mask, boolean required, ImageSize imageSize, Path image,
+                           List<BadInputException> problems, String howToGetIt, String howToReplace) {
         if (!Files.isRegularFile(mask)) {
             if (required) {
                 problems.add(new BadInputException(mask + ": mask not found; " + howToGetIt));
             }
             return;
         }
-        LabelMap labels;
+        if (!masks.add(mask)) {
+            return;
+        }
+        LabelMap labels = null;
+        ImageSize maskSize;
         try {
-            labels = ImageFiles.readLabels(mask);
+            if (decodeMasks) {
+                labels = ImageFiles.readLabels(mask);
+                maskSize = new ImageSize(labels.height, labels.width);
+            } else {
+                maskSize = ImageSize.read(mask);
+            }
         } catch (BadInputException e) {
             problems.add(e);
             return;
         }
-        if (imageSize != null && (labels.height != imageSize.height() || labels.width != imageSize.width())) {
-            problems.add(new BadInputException(mask + ": mask is " + labels.height + "x" + labels.width
-                    + " (HxW) but its image " + image + " is " + imageSize + "; replace the mask with"
-                    + " one of the image's size"));
+        if (imageSize != null && !maskSize.equals(imageSize)) {
+            problems.add(new BadInputException(mask + ": mask is " + maskSize + " (HxW) but its image "
+                    + image + " is " + imageSize + "; " + howToReplace));
+            return;
+        }
+        if (labels == null) {
             return;
         }
         for (int i = 0; i < labels.data.length; i++) {

@@ -7,10 +7,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsss4j.data.VocFixture;
+import org.wsss4j.data.image.ImageFiles;
 import picocli.CommandLine;
 
 class DatasetCommandTest {
@@ -58,6 +60,8 @@ class DatasetCommandTest {
         assertTrue(o.contains("      train       val"), o);
         assertTrue(o.lines().anyMatch(l -> l.matches("\\s+person\\s+1\\s+0")), o);
         assertTrue(o.lines().anyMatch(l -> l.matches("\\s+bus\\s+0\\s+1")), o);
+        // train {01, 02} and val {03, 04}: four images, each with its SegmentationClass mask.
+        assertTrue(o.contains("checked: 4 images and 4 masks of the listed ids, sizes read from the headers"), o);
         assertEquals("", err.toString());
     }
 
@@ -82,9 +86,14 @@ class DatasetCommandTest {
         assertTrue(o.lines().anyMatch(l -> l.matches("\\s+bird\\s+1\\s+0\\s+0")), o);
         assertTrue(o.lines().anyMatch(l -> l.matches("\\s+cow\\s+0\\s+0\\s+0")), o);
         assertTrue(Files.isRegularFile(fx.voc.resolve("ImageSets/Segmentation/train_aug.txt")));
+        // Images 01..06; masks: SegmentationClass of 01..04 and SegmentationClassAug of
+        // train_aug ∪ val = {01, 02, 03, 04, 05, 06}.
+        assertTrue(o.contains("checked: 6 images and 10 masks of the listed ids, masks decoded"), o);
         // The list now exists: train_aug no longer needs SBD.
         assertEquals(0, run("--voc-root", fx.voc.toString()), err.toString());
         assertTrue(out.toString().contains("train_aug       4 ids"), out.toString());
+        assertTrue(out.toString().contains("checked: 6 images and 10 masks of the listed ids, sizes read"),
+                out.toString());
     }
 
     @Test
@@ -105,6 +114,32 @@ class DatasetCommandTest {
         Files.writeString(jpg, "text");
         assertEquals(2, run("--voc-root", fx.voc.toString()));
         assertOneLineError(jpg + ": not a JPEG or PNG image");
+    }
+
+    @Test
+    void maskOnePixelWiderThanItsImageIsExit2WithoutCheckMasks() {
+        Path mask = fx.voc.toAbsolutePath().resolve("SegmentationClass/2007_000003.png");
+        Path jpg = fx.voc.toAbsolutePath().resolve("JPEGImages/2007_000003.jpg");
+        ImageFiles.writeLabels(VocFixture.labels(new int[4][7]), mask); // the image is 4x6
+        assertEquals(2, run("--voc-root", fx.voc.toString()));
+        assertOneLineError(mask + ": mask is 4x7 (HxW) but its image " + jpg + " is 4x6; replace it");
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void truncatedMaskHeaderIsExit2NamingIt() throws Exception {
+        Path mask = fx.voc.toAbsolutePath().resolve("SegmentationClass/2007_000002.png");
+        Files.write(mask, Arrays.copyOf(Files.readAllBytes(mask), 20));
+        assertEquals(2, run("--voc-root", fx.voc.toString()));
+        assertOneLineError(mask + ": cannot read the image header");
+    }
+
+    @Test
+    void missingMaskOfAValIdIsExit2NamingIt() throws Exception {
+        Path mask = fx.voc.toAbsolutePath().resolve("SegmentationClass/2007_000004.png");
+        Files.delete(mask);
+        assertEquals(2, run("--voc-root", fx.voc.toString()));
+        assertOneLineError(mask + ": mask not found");
     }
 
     @Test
