@@ -29,6 +29,7 @@ import org.wsss4j.io.LinePrefixStream;
 import org.wsss4j.io.Progress;
 import org.wsss4j.classifier.CamNetwork;
 import org.wsss4j.classifier.ClassifierCheckpoint;
+import org.wsss4j.nn.BackendInfo;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.nn.PooledInferenceSession;
@@ -285,6 +286,7 @@ public final class Reproduction {
         m.put("preset", preset.describe());
         m.put("wsss4j_version", Checkpoint.WSSS4J_VERSION);
         m.put("java", System.getProperty("java.version"));
+        m.put("backend", BackendInfo.describe());
         return m;
     }
 

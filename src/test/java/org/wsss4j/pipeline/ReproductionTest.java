@@ -69,6 +69,9 @@ class ReproductionTest {
         for (String stage : List.of("classifier/classifier.npz", "classifier/classifier.npz.json", "run.json")) {
             assertTrue(Files.isRegularFile(out.resolve(stage)), stage);
         }
+        JsonNode run = Json.MAPPER.readTree(out.resolve("run.json").toFile());
+        assertEquals("CPU", run.get("backend").get("backend").asText());
+        assertTrue(run.get("backend").get("jvm").asText().endsWith(" " + System.getProperty("java.version")));
         List<String> ids = org.wsss4j.data.VocDataset.readList(data.resolve("ImageSets/Segmentation/train.txt"));
         for (String id : ids.subList(0, 4)) {
             for (String stage : List.of("cam/maps", "advcam/maps", "advcam-control", "cam/sem-seg", "advcam/ir-labels")) {
