@@ -1,5 +1,6 @@
 package org.wsss4j.cam;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.wsss4j.BadInputException;
@@ -42,11 +43,28 @@ public record AdvCamParams(int steps, double stepSize, double lambda, double tau
         }
     }
 
+    /** T: obtain_CAM_masking.py --adv_iter 27, the paper's value too (spec 3). */
     public static final int REFERENCE_STEPS = 27;
+    /** xi: obtain_CAM_masking.py --AD_stepsize 0.08, the paper's value too (spec 3). */
     public static final double REFERENCE_STEP_SIZE = 0.08;
+    /** lambda: obtain_CAM_masking.py --AD_coeff 7, the paper's value too (spec 3). */
     public static final double REFERENCE_LAMBDA = 7;
+    /** tau: obtain_CAM_masking.py --score_th 0.5, the paper's value too (spec 3). */
     public static final double REFERENCE_TAU = 0.5;
-    public static final List<Double> REFERENCE_SCALES = List.of(0.5, 1.0, 1.5, 2.0);
+    /**
+     * The scales in obtain_CAM_masking.py's processing order, as a command-line option spells them
+     * (spec 3.2(h)): its --cam_scales are (1.0, 0.5, 1.5, 2.0), but it climbs 0.5 first.
+     */
+    public static final String REFERENCE_SCALES_OPTION = "0.5,1.0,1.5,2.0";
+    /** {@link #REFERENCE_SCALES_OPTION} as numbers. */
+    public static final List<Double> REFERENCE_SCALES = Arrays.stream(REFERENCE_SCALES_OPTION.split(","))
+            .map(Double::valueOf).toList();
+    /** All present classes of an image climb in one batch (0); the reference climbs one class at a time. */
+    public static final int DEFAULT_CLASS_BATCH = 0;
+    /** Each image climbs alone, as in obtain_CAM_masking.py (batch of one image). */
+    public static final int DEFAULT_IMAGE_BATCH = 1;
+    /** The reference code's formulation ({@link Variant#REFERENCE}), as a command-line option spells it. */
+    public static final String DEFAULT_VARIANT = "reference";
 
     public AdvCamParams {
         if (steps < 1) {
@@ -67,7 +85,7 @@ public record AdvCamParams(int steps, double stepSize, double lambda, double tau
     /** As the canonical constructor, each image climbing alone. */
     public AdvCamParams(int steps, double stepSize, double lambda, double tau, List<Double> scales,
                         Variant variant, int classBatch) {
-        this(steps, stepSize, lambda, tau, scales, variant, classBatch, 1);
+        this(steps, stepSize, lambda, tau, scales, variant, classBatch, DEFAULT_IMAGE_BATCH);
     }
 
     /** These settings with step size {@code stepSize}. */
@@ -92,7 +110,7 @@ public record AdvCamParams(int steps, double stepSize, double lambda, double tau
 
     public static AdvCamParams reference() {
         return new AdvCamParams(REFERENCE_STEPS, REFERENCE_STEP_SIZE, REFERENCE_LAMBDA, REFERENCE_TAU,
-                REFERENCE_SCALES, Variant.REFERENCE, 0);
+                REFERENCE_SCALES, Variant.parse(DEFAULT_VARIANT), DEFAULT_CLASS_BATCH);
     }
 
     /**

@@ -21,8 +21,14 @@ import org.wsss4j.classifier.CamNetwork;
  * {@link ScaleFusion}. Only the classes present in the image's labels are kept.
  */
 public final class MultiScaleCam implements AttributionMethod {
-    /** The reference's scales, in its order. */
-    public static final List<Double> REFERENCE_SCALES = List.of(1.0, 0.5, 1.5, 2.0);
+    /**
+     * IRN's scales in its order, as a command-line option spells them: run_sample.py --cam_scales
+     * (1.0, 0.5, 1.5, 2.0) (spec 2).
+     */
+    public static final String REFERENCE_SCALES_OPTION = "1.0,0.5,1.5,2.0";
+    /** {@link #REFERENCE_SCALES_OPTION} as numbers. */
+    public static final List<Double> REFERENCE_SCALES = Arrays.stream(REFERENCE_SCALES_OPTION.split(","))
+            .map(Double::valueOf).toList();
 
     private final CamNetwork net;
     private final List<Double> scales;

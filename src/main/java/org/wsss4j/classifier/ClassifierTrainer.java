@@ -57,6 +57,15 @@ public final class ClassifierTrainer {
         Freeze(String... prefixes) {
             this.prefixes = prefixes;
         }
+
+        /** stem, stage2 or none (any case). */
+        public static Freeze parse(String name) {
+            try {
+                return valueOf(name.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("freeze " + name + ": use stem, stage2 or none");
+            }
+        }
     }
 
     /**
@@ -81,9 +90,37 @@ public final class ClassifierTrainer {
     public record Options(int epochs, int batchSize, double lr, double classifierLrFactor, double weightDecay,
                           double momentum, double power, ClassifierAugmentation augmentation, Freeze freeze,
                           long seed, int workers, double checkpointMinutes, boolean calibrateBatchNorm) {
+
+        /** Epochs: AdvCAM's run_sample.py --cam_num_epoches 5 (spec 1.4). */
+        public static final int REFERENCE_EPOCHS = 5;
+        /** Images per step: AdvCAM's run_sample.py --cam_batch_size 16 (spec 1.4). */
+        public static final int REFERENCE_BATCH_SIZE = 16;
+        /** Backbone learning rate: AdvCAM's run_sample.py --cam_learning_rate 0.1 (spec 1.4). */
+        public static final double REFERENCE_LR = 0.1;
+        /** The new classifier layer's rate relative to the backbone's: train_cam.py's 10 x lr group (spec 1.4). */
+        public static final double REFERENCE_CLASSIFIER_LR_FACTOR = 10;
+        /** Weight decay of both groups: run_sample.py --cam_weight_decay 1e-4 (spec 1.4). */
+        public static final double REFERENCE_WEIGHT_DECAY = 1e-4;
+        /** Frozen parameters: conv1 and bn1, as AdvCAM's resnet50_cam.py (spec 1.3), as an option spells it. */
+        public static final String DEFAULT_FREEZE = "stem";
+        /** Seed of batch order and augmentation. */
+        public static final long DEFAULT_SEED = 0;
+        /** Wall-clock minutes between checkpoints (ours; the reference saves only at the end). */
+        public static final double DEFAULT_CHECKPOINT_MINUTES = 10;
+
+        public Options {
+            if (epochs < 1 || batchSize < 1 || workers < 1 || !(checkpointMinutes >= 0)) {
+                throw new IllegalArgumentException("bad classifier training options: epochs " + epochs + ", batch "
+                        + batchSize + ", workers " + workers + " (each at least 1), checkpoint minutes "
+                        + checkpointMinutes + " (at least 0)");
+            }
+        }
+
         public static Options reference() {
-            return new Options(5, 16, 0.1, 10, 1e-4, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
-                    ClassifierAugmentation.VOC, Freeze.STEM, 0, Runtime.getRuntime().availableProcessors(), 10, false);
+            return new Options(REFERENCE_EPOCHS, REFERENCE_BATCH_SIZE, REFERENCE_LR, REFERENCE_CLASSIFIER_LR_FACTOR,
+                    REFERENCE_WEIGHT_DECAY, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
+                    ClassifierAugmentation.VOC, Freeze.parse(DEFAULT_FREEZE), DEFAULT_SEED,
+                    Runtime.getRuntime().availableProcessors(), DEFAULT_CHECKPOINT_MINUTES, false);
         }
 
         public Options withEpochs(int e) {

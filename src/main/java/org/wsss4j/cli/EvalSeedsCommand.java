@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "eval-seeds", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Seed mIoU of attribution maps: a constant background plane theta in front of high_res,"
-                + " argmax, mapped through keys, scored against SegmentationClass; theta swept (the reference:"
-                + " 0.15..0.34 by 0.01, best reported).")
+                + " argmax, mapped through keys, scored against SegmentationClass; theta swept over --thresholds"
+                + " and the best reported, as AdvCAM's run_sample.py does.")
 public final class EvalSeedsCommand implements Callable<Integer> {
 
     @Option(names = "--cams", required = true, description = "Folder of <id>.npz maps (make-cam output).")
@@ -26,8 +26,8 @@ public final class EvalSeedsCommand implements Callable<Integer> {
     @Option(names = "--list", defaultValue = "train", description = "Split name or list file.")
     String list;
 
-    @Option(names = "--thresholds", defaultValue = "0.15,0.34,0.01", split = ",",
-            description = "FROM,TO,STEP of the background-threshold sweep.")
+    @Option(names = "--thresholds", defaultValue = SeedEvaluation.SweepRange.REFERENCE_OPTION, split = ",",
+            description = "FROM,TO,STEP of the background-threshold sweep (default: AdvCAM's sweep).")
     double[] thresholds;
 
     @Option(names = "--json", description = "Write the best threshold's score here ({miou, iou, images, threshold}).")
@@ -35,13 +35,10 @@ public final class EvalSeedsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (thresholds.length != 3 || thresholds[2] <= 0 || thresholds[1] < thresholds[0]) {
-            throw new BadInputException("--thresholds takes FROM,TO,STEP with FROM <= TO and STEP > 0");
-        }
+        SeedEvaluation.SweepRange range = range();
         VocDataset data = VocDataset.open(vocRoot);
         List<String> ids = CliLists.ids(data, list);
-        SeedEvaluation.Sweep sweep = SeedEvaluation.sweep(cams, data, ids,
-                SeedEvaluation.thresholds(thresholds[0], thresholds[1], thresholds[2]));
+        SeedEvaluation.Sweep sweep = SeedEvaluation.sweep(cams, data, ids, range.values());
         for (int t = 0; t < sweep.thresholds().length; t++) {
             System.out.printf(Locale.ROOT, "threshold %.2f  mIoU %.1f%n", sweep.thresholds()[t], sweep.scores()[t].miou());
         }
@@ -53,5 +50,14 @@ public final class EvalSeedsCommand implements Callable<Integer> {
             Json.write(json, map);
         }
         return 0;
+    }
+
+    /** --thresholds as a sweep; the record checks it. */
+    SeedEvaluation.SweepRange range() {
+        try {
+            return SeedEvaluation.SweepRange.of(thresholds);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("eval-seeds --thresholds: " + e.getMessage());
+        }
     }
 }

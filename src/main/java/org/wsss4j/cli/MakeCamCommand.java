@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "make-cam", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Class activation maps of the listed images, one DIR/<id>.npz each holding keys"
                 + " (present classes 0..19), cam [K, ceil(H/4), ceil(W/4)] and high_res [K, H, W], each class"
-                + " divided by its max. Method cam: IRN's multi-scale CAM (scales 1.0, 0.5, 1.5, 2.0, each with"
-                + " its flip). Method advcam: anti-adversarial climbing (AdvCAM, spec 3): each present class"
-                + " climbs T steps along the gradient of its score with both regularisers, maps of every step"
-                + " summed, scales 0.5, 1.0, 1.5, 2.0, the reference code's formulation by default."
+                + " divided by its max. Method cam: IRN's multi-scale CAM (--scales, each with its flip)."
+                + " Method advcam: AdvCAM's anti-adversarial climbing: each present class climbs T steps along"
+                + " the gradient of its score with both regularisers, maps of every step summed over --adv-scales,"
+                + " the AdvCAM code's formulation by default. Defaults are those of IRN's and AdvCAM's code."
                 + " Existing files are skipped, so a killed run resumes; DIR/settings.json records the method's"
                 + " parameters and the classifier's and list's fingerprints, and a rerun with other settings is"
                 + " refused (or, with --overwrite, started anew); --shard i/n splits a list between processes.")

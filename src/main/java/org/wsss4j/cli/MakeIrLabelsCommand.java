@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocDataset;
 import org.wsss4j.refine.IrLabelMaker;
+import org.wsss4j.refine.IrLabels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,10 +14,13 @@ import picocli.CommandLine.Option;
 @Command(name = "make-ir-labels", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "IRN's training labels from CAMs (cam_to_ir_label): per image, argmax of [fg threshold;"
                 + " high_res CAMs] and of [bg threshold; CAMs], each refined by a dense CRF on the RGB image"
-                + " (gt_prob 0.7, Gaussian sxy 3 compat 3, bilateral sxy 50 srgb 5 compat 10, 10 iterations);"
+                + " with the kernels and iterations of IRN's cam_to_ir_label;"
                 + " foreground where the first says foreground, background where the second says background,"
                 + " 255 (ignore) between. Writes OUT/<id>.png (VOC palette). Existing files are skipped, so a"
-                + " killed run resumes. OUT/settings.json records what made the labels (parameters, the maps' settings hash, the list); a rerun with other settings is refused (or, with --overwrite, started anew). Thresholds default to AdvCAM's (IRN: 0.30 / 0.05).")
+                + " killed run resumes. OUT/settings.json records what made the labels (parameters, the maps'"
+                + " settings hash, the list); a rerun with other settings is refused (or, with --overwrite, started"
+                + " anew). Thresholds default to AdvCAM's; IRN's are " + IrLabels.IRN_FG_THRESHOLD
+                + " / " + IrLabels.IRN_BG_THRESHOLD + ".")
 public final class MakeIrLabelsCommand implements Callable<Integer> {
 
     @Option(names = "--cams", required = true, description = "Folder of <id>.npz CAM files (make-cam).")
@@ -31,10 +35,12 @@ public final class MakeIrLabelsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder of <id>.png IR labels.")
     Path out;
 
-    @Option(names = "--fg-thres", defaultValue = "0.35", description = "Confident-foreground CAM threshold.")
+    @Option(names = "--fg-thres", defaultValue = "" + IrLabels.ADVCAM_FG_THRESHOLD,
+            description = "Confident-foreground CAM threshold (default: AdvCAM's).")
     float fgThres;
 
-    @Option(names = "--bg-thres", defaultValue = "0.15", description = "Confident-background CAM threshold.")
+    @Option(names = "--bg-thres", defaultValue = "" + IrLabels.ADVCAM_BG_THRESHOLD,
+            description = "Confident-background CAM threshold, at most --fg-thres (default: AdvCAM's).")
     float bgThres;
 
     @Option(names = "--threads", defaultValue = "0", description = "Images processed at once (0 = one per core).")
@@ -45,14 +51,20 @@ public final class MakeIrLabelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!(bgThres >= 0 && bgThres <= fgThres && fgThres <= 1)) {
-            throw new BadInputException("--fg-thres " + fgThres + " / --bg-thres " + bgThres
-                    + ": need 0 <= bg <= fg <= 1 (AdvCAM 0.35 / 0.15)");
-        }
+        IrLabels.Thresholds t = thresholds();
         VocDataset data = VocDataset.open(vocRoot);
         List<String> ids = CliLists.ids(data, list);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        IrLabelMaker.run(data, ids, cams, out, fgThres, bgThres, n, overwrite.overwrite);
+        IrLabelMaker.run(data, ids, cams, out, t.fg(), t.bg(), n, overwrite.overwrite);
         return 0;
+    }
+
+    /** --fg-thres and --bg-thres; the record checks them. */
+    IrLabels.Thresholds thresholds() {
+        try {
+            return new IrLabels.Thresholds(fgThres, bgThres);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("make-ir-labels --fg-thres / --bg-thres: " + e.getMessage());
+        }
     }
 }

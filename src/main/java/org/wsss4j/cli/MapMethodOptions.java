@@ -15,39 +15,45 @@ final class MapMethodOptions {
     @Option(names = "--method", defaultValue = "cam", description = "cam or advcam.")
     String method;
 
-    @Option(names = "--scales", defaultValue = "1.0,0.5,1.5,2.0", split = ",", description = "Image scales of cam.")
+    @Option(names = "--scales", defaultValue = MultiScaleCam.REFERENCE_SCALES_OPTION, split = ",",
+            description = "Image scales of cam (default: IRN's).")
     List<Double> scales;
 
-    @Option(names = "--adv-iter", defaultValue = "27", description = "AdvCAM: T, maps accumulated per scale.")
+    @Option(names = "--adv-iter", defaultValue = "" + AdvCamParams.REFERENCE_STEPS,
+            description = "AdvCAM: T, maps accumulated per scale (default: AdvCAM's code and paper).")
     int advIter;
 
-    @Option(names = "--adv-step", defaultValue = "0.08", description = "AdvCAM: xi, the largest change of any input value per step.")
+    @Option(names = "--adv-step", defaultValue = "" + AdvCamParams.REFERENCE_STEP_SIZE,
+            description = "AdvCAM: xi, the largest change of any input value per step (default: AdvCAM's code and paper).")
     double advStep;
 
-    @Option(names = "--adv-lambda", defaultValue = "7", description = "AdvCAM: lambda, weight of the restricting regulariser. The reference's maps"
+    @Option(names = "--adv-lambda", defaultValue = "" + AdvCamParams.REFERENCE_LAMBDA,
+            description = "AdvCAM: lambda, weight of the restricting regulariser (default: AdvCAM's code and paper). The reference's maps"
             + " carry a factor 1 / N_+ (positive classifier weights of the class), so its weight against the"
             + " class score grows as the classifier narrows: for C channels instead of ResNet-50's 2048,"
             + " lambda x C / 2048 keeps the reference's balance (experiments/table1.md).")
     double advLambda;
 
-    @Option(names = "--adv-tau", defaultValue = "0.5", description = "AdvCAM: tau, the mask threshold on the normalised map.")
+    @Option(names = "--adv-tau", defaultValue = "" + AdvCamParams.REFERENCE_TAU,
+            description = "AdvCAM: tau, the mask threshold on the normalised map (default: AdvCAM's code and paper).")
     double advTau;
 
-    @Option(names = "--adv-scales", defaultValue = "0.5,1.0,1.5,2.0", split = ",",
-            description = "AdvCAM: image scales in processing order (scale 0.5 climbs T/2 steps when T > 10).")
+    @Option(names = "--adv-scales", defaultValue = AdvCamParams.REFERENCE_SCALES_OPTION, split = ",",
+            description = "AdvCAM: image scales in processing order (scale 0.5 climbs T/2 steps when T > 10; default:"
+                    + " AdvCAM's code, which climbs IRN's scales with 0.5 first).")
     List<Double> advScales;
 
-    @Option(names = "--adv-variant", defaultValue = "reference",
+    @Option(names = "--adv-variant", defaultValue = AdvCamParams.DEFAULT_VARIANT,
             description = "reference (the code: rho-scaled Grad-CAM maps, scores = GAP of ReLU'd maps) or paper"
                     + " (plain CAM maps, trained logits).")
     String advVariant;
 
-    @Option(names = "--adv-class-batch", defaultValue = "0",
+    @Option(names = "--adv-class-batch", defaultValue = "" + AdvCamParams.DEFAULT_CLASS_BATCH,
             description = "AdvCAM: classes climbed together in one batch (0 = all present classes; lower it to save"
                     + " memory; on a CPU, 1 is faster for VOC-sized images: benchmarks/RESULTS.md).")
     int advClassBatch;
 
-    @Option(names = "--adv-image-batch", defaultValue = "1",
+    @Option(names = "--adv-image-batch", defaultValue = "" + AdvCamParams.DEFAULT_IMAGE_BATCH,
             description = "AdvCAM: images whose classes climb in one batch when their sizes agree (1 = each image"
                     + " alone, as the reference). The maps stay the same up to float rounding; small images"
                     + " (the synthetic preset's) run 1.7 times as fast with 4, at more memory.")
@@ -65,7 +71,12 @@ final class MapMethodOptions {
         if ("cam".equals(checkedMethod())) {
             return new MultiScaleCam(net, scales);
         }
-        return new AdvCam(net, new AdvCamParams(advIter, advStep, advLambda, advTau, advScales,
-                AdvCamParams.Variant.parse(advVariant), advClassBatch, advImageBatch));
+        return new AdvCam(net, advCamParams());
+    }
+
+    /** The --adv-* options as AdvCAM's settings (the record checks them). */
+    AdvCamParams advCamParams() {
+        return new AdvCamParams(advIter, advStep, advLambda, advTau, advScales, AdvCamParams.Variant.parse(advVariant),
+                advClassBatch, advImageBatch);
     }
 }

@@ -3,6 +3,7 @@ package org.wsss4j.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.pipeline.Preset;
 import org.wsss4j.pipeline.Reproduction;
@@ -28,11 +29,11 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--voc-root", description = "A VOC 2012 layout folder instead of the synthetic dataset.")
     Path vocRoot;
 
-    @Option(names = "--epochs", description = "Classifier epochs (default: the preset's: 5 for VOC, "
-            + Preset.SHAPES_EPOCHS + " for shapes).")
+    @Option(names = "--epochs", description = "Classifier epochs (default: the preset's: the reference's "
+            + ClassifierTrainer.Options.REFERENCE_EPOCHS + " for VOC, " + Preset.SHAPES_EPOCHS + " for shapes).")
     Integer epochs;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Training seed.")
+    @Option(names = "--seed", defaultValue = "" + ClassifierTrainer.Options.DEFAULT_SEED, description = "Training seed.")
     long seed;
 
     @Option(names = "--sensitivity", description = "Also run the AdvCAM sensitivity grid (lambda 0, tau 0.3/0.7,"

@@ -46,7 +46,7 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Fraction of train_aug objects drawn without their badge.")
     double badgeDropout;
 
-    @Option(names = "--badge-cell", paramLabel = "PX", defaultValue = "0",
+    @Option(names = "--badge-cell", paramLabel = "PX", defaultValue = "" + ShapesConfig.AUTO_BADGE_CELL,
             description = "Side of one of the badge's 7 x 7 cells in pixels (default 0: size / 32, a 28 px badge"
                     + " at 128 px; 2 makes the 14 px badge of earlier versions).")
     int badgeCell;

@@ -19,13 +19,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-classifier", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Trains the multi-label CAM classifier on image-level labels with the IRN/AdvCAM"
-                + " recipe: ResNet at output stride 16, multi-label soft-margin loss on GAP logits, SGD with"
-                + " poly decay (power 0.9), backbone lr 0.1 and classifier lr 10x, weight decay 1e-4,"
-                + " batch 16, 5 epochs, augmentation resize-long 320-640, flip, crop 512. The reference"
-                + " passes its weight decay into SGD's momentum slot, so its effective momentum is 1e-4;"
-                + " that is the default here too (--momentum 0.9 for ordinary SGD). Writes --out/classifier.npz"
-                + " (+ .json provenance), metrics.csv and epochs.csv; --resume continues a killed run.")
+        description = "Trains the multi-label CAM classifier on image-level labels with the recipe of IRN's and"
+                + " AdvCAM's train_cam, whose settings are the defaults: ResNet at output stride 16, multi-label"
+                + " soft-margin loss on GAP logits, SGD with poly decay (power " + PolySgd.REFERENCE_POWER + "),"
+                + " the new classifier layer at --classifier-lr-factor times the backbone's --lr, augmentation"
+                + " random long side in --resize-long, flip, --crop. The reference passes its weight decay into"
+                + " SGD's momentum slot, so its effective momentum equals the weight decay; that is --momentum's"
+                + " default here too (0.9 for ordinary SGD). Writes --out/classifier.npz (+ .json provenance),"
+                + " metrics.csv and epochs.csv; --resume continues a killed run.")
 public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Option(names = "--voc-root", required = true, description = "VOC 2012 layout folder.")
@@ -43,10 +44,12 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run folder.")
     Path out;
 
-    @Option(names = "--arch", defaultValue = "resnet50", description = "resnet18, resnet34, resnet50 or resnet101 (strides 2,2,2,1).")
+    @Option(names = "--arch", defaultValue = ResNetSpec.REFERENCE_ARCH,
+            description = "resnet18, resnet34, resnet50 or resnet101 (strides 2,2,2,1; default: the reference's).")
     String arch;
 
-    @Option(names = "--width", defaultValue = "1.0", description = "Channel width multiplier (1.0 = torchvision).")
+    @Option(names = "--width", defaultValue = "" + ResNetSpec.REFERENCE_WIDTH,
+            description = "Channel width multiplier (1.0 = torchvision).")
     double width;
 
     @Option(names = "--layer-strides", split = ",", description = "Strides of layer1..layer4 (default 1,2,2,1: output stride 16 after the stem's 4).")
@@ -55,24 +58,40 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--pretrained", description = "Initial weights: a torchvision/IRN state_dict .npz or a wsss4j checkpoint.")
     Path pretrained;
 
-    @Option(names = "--epochs", defaultValue = "5") int epochs;
-    @Option(names = "--batch-size", defaultValue = "16") int batchSize;
-    @Option(names = "--lr", defaultValue = "0.1", description = "Backbone learning rate.") double lr;
-    @Option(names = "--classifier-lr-factor", defaultValue = "10") double classifierLrFactor;
-    @Option(names = "--weight-decay", defaultValue = "1e-4") double weightDecay;
-    @Option(names = "--momentum", defaultValue = "1e-4",
-            description = "SGD momentum; 1e-4 reproduces the reference's argument-order quirk.")
+    @Option(names = "--epochs", defaultValue = "" + ClassifierTrainer.Options.REFERENCE_EPOCHS,
+            description = "Passes over the training list (default: the reference's).")
+    int epochs;
+    @Option(names = "--batch-size", defaultValue = "" + ClassifierTrainer.Options.REFERENCE_BATCH_SIZE,
+            description = "Images per step (default: the reference's).")
+    int batchSize;
+    @Option(names = "--lr", defaultValue = "" + ClassifierTrainer.Options.REFERENCE_LR,
+            description = "Backbone learning rate (default: the reference's).")
+    double lr;
+    @Option(names = "--classifier-lr-factor", defaultValue = "" + ClassifierTrainer.Options.REFERENCE_CLASSIFIER_LR_FACTOR,
+            description = "The classifier layer's learning rate over the backbone's (default: the reference's).")
+    double classifierLrFactor;
+    @Option(names = "--weight-decay", defaultValue = "" + ClassifierTrainer.Options.REFERENCE_WEIGHT_DECAY,
+            description = "Weight decay (default: the reference's).")
+    double weightDecay;
+    @Option(names = "--momentum", defaultValue = "" + PolySgd.REFERENCE_MOMENTUM,
+            description = "SGD momentum; the default reproduces the reference's argument-order quirk.")
     double momentum;
-    @Option(names = "--freeze", defaultValue = "stem",
+    @Option(names = "--freeze", defaultValue = ClassifierTrainer.Options.DEFAULT_FREEZE,
             description = "stem (conv1+bn1, AdvCAM's code), stage2 (conv1..layer2, IRN's detach) or none.")
     String freeze;
-    @Option(names = "--resize-long", defaultValue = "320,640", split = ",", description = "Random long side range.")
+    @Option(names = "--resize-long", defaultValue = ClassifierAugmentation.REFERENCE_RESIZE_LONG_OPTION, split = ",",
+            description = "MIN,MAX: random long side range (default: the reference's, for VOC's 500 px images).")
     int[] resizeLong;
-    @Option(names = "--crop", defaultValue = "512") int crop;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--crop", defaultValue = "" + ClassifierAugmentation.REFERENCE_CROP,
+            description = "Square training crop (default: the reference's).")
+    int crop;
+    @Option(names = "--seed", defaultValue = "" + ClassifierTrainer.Options.DEFAULT_SEED,
+            description = "Seeds initialisation, batch order and augmentation.")
+    long seed;
     @Option(names = "--workers", defaultValue = "0", description = "Data-loading threads (0 = one per core).")
     int workers;
-    @Option(names = "--checkpoint-minutes", defaultValue = "10", description = "Minutes between checkpoints.")
+    @Option(names = "--checkpoint-minutes", defaultValue = "" + ClassifierTrainer.Options.DEFAULT_CHECKPOINT_MINUTES,
+            description = "Minutes between checkpoints.")
     double checkpointMinutes;
     @Option(names = "--calibrate-bn", description = "Set the frozen batch norms' statistics from the first training"
             + " batches before training (for networks trained from scratch; the reference starts from ImageNet weights).")
@@ -88,6 +107,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ClassifierTrainer.Options options = options();
         VocDataset data = VocDataset.open(vocRoot, sbdRoot);
         List<String> train = CliLists.ids(data, trainList);
         List<String> val = "none".equals(valList) ? List.of() : CliLists.ids(data, valList);
@@ -98,26 +118,12 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException((layerStrides == null ? "--arch: " : "--arch/--layer-strides: ") + e.getMessage());
         }
-        if (resizeLong.length != 2) {
-            throw new BadInputException("--resize-long takes two numbers MIN,MAX, e.g. 320,640");
-        }
-        ClassifierTrainer.Freeze frozen;
-        try {
-            frozen = ClassifierTrainer.Freeze.valueOf(freeze.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--freeze " + freeze + ": use stem, stage2 or none");
-        }
         CamNetwork net = CamNetwork.build(spec, VocClasses.NUM_CLASSES, DataType.FLOAT, seed);
         if (pretrained != null && !resume) {
             WeightLoader.Report r = WeightLoader.load(NpzFiles.read(pretrained), net.parameters(), pretrained.toString());
             System.err.println("train-classifier: loaded " + r.loaded().size() + " tensors from " + pretrained
                     + (r.unused().isEmpty() ? "" : "; unused: " + r.unused()));
         }
-        ClassifierTrainer.Options options = new ClassifierTrainer.Options(epochs, batchSize, lr, classifierLrFactor,
-                weightDecay, momentum, PolySgd.REFERENCE_POWER,
-                new ClassifierAugmentation(resizeLong[0], resizeLong[1], crop), frozen, seed,
-                workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes,
-                calibrateBatchNorm);
         new ClassifierTrainer(data, train, trainList, val, net, options, out, System.err)
                 .recording(ClassifierTrainer.initialWeights(pretrained), overwrite.overwrite)
                 .train(resume, stopAfterSteps == null ? Long.MAX_VALUE : stopAfterSteps);
@@ -125,5 +131,23 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             System.out.println("train-classifier: wrote " + ClassifierTrainer.finalCheckpoint(out));
         }
         return 0;
+    }
+
+    /** The training options as the trainer's record; the records check them. */
+    ClassifierTrainer.Options options() {
+        ClassifierTrainer.Freeze frozen;
+        try {
+            frozen = ClassifierTrainer.Freeze.parse(freeze);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("train-classifier --freeze: " + e.getMessage());
+        }
+        try {
+            return new ClassifierTrainer.Options(epochs, batchSize, lr, classifierLrFactor, weightDecay, momentum,
+                    PolySgd.REFERENCE_POWER, ClassifierAugmentation.of(resizeLong, crop), frozen, seed,
+                    workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes,
+                    calibrateBatchNorm);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("train-classifier: " + e.getMessage());
+        }
     }
 }

@@ -20,11 +20,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train-irn", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Trains IRN (inter-pixel relation network) on IR labels with the reference recipe: frozen"
-                + " ResNet backbone at strides 2,2,2,1, boundary and displacement branches, affinity and"
-                + " displacement losses on radius-10 pairs of the x0.25 label map; augmentation random scale"
-                + " 0.5-1.5, flip, crop 512; poly SGD, boundary branch lr 0.1, displacement branch lr 1.0,"
-                + " weight decay 1e-4, momentum 1e-4 (the reference's quirk), batch 32, 3 epochs. The backbone"
+        description = "Trains IRN (inter-pixel relation network) on IR labels with the recipe of IRN's train_irn,"
+                + " whose settings are the defaults: frozen ResNet backbone at strides 2,2,2,1, boundary and"
+                + " displacement branches, affinity and displacement losses on --radius pairs of the x0.25 label"
+                + " map; augmentation random scale in --scale-range, flip, --crop; poly SGD (power "
+                + PolySgd.REFERENCE_POWER + ") with the reference's momentum quirk. The backbone"
                 + " comes from --pretrained (ImageNet ResNet state_dict .npz, as the reference) or else"
                 + " --classifier (a wsss4j classifier checkpoint). Writes --out/irn.npz (+ .json), metrics.csv;"
                 + " --resume continues a killed run.")
@@ -48,38 +48,56 @@ public final class TrainIrnCommand implements Callable<Integer> {
     @Option(names = "--classifier", description = "wsss4j classifier checkpoint whose backbone to use when --pretrained is absent.")
     Path classifier;
 
-    @Option(names = "--arch", defaultValue = "resnet50", description = "Architecture of the --pretrained file.")
+    @Option(names = "--arch", defaultValue = ResNetSpec.REFERENCE_ARCH,
+            description = "Architecture of the --pretrained file (default: the reference's).")
     String arch;
 
-    @Option(names = "--width", defaultValue = "1.0", description = "Width multiplier of the --pretrained file.")
+    @Option(names = "--width", defaultValue = "" + ResNetSpec.REFERENCE_WIDTH,
+            description = "Width multiplier of the --pretrained file.")
     double width;
 
-    @Option(names = "--epochs", defaultValue = "3") int epochs;
-    @Option(names = "--batch-size", defaultValue = "32") int batchSize;
-    @Option(names = "--micro-batch", defaultValue = "1",
+    @Option(names = "--epochs", defaultValue = "" + IrnTrainer.Options.REFERENCE_EPOCHS,
+            description = "Passes over the list (default: the reference's).")
+    int epochs;
+    @Option(names = "--batch-size", defaultValue = "" + IrnTrainer.Options.REFERENCE_BATCH_SIZE,
+            description = "Images per step (default: the reference's).")
+    int batchSize;
+    @Option(names = "--micro-batch", defaultValue = "" + IrnTrainer.Options.DEFAULT_MICRO_BATCH,
             description = "Images per forward/backward pass; gradients are summed to the batch's, so only memory"
                     + " and speed change (crop 512 with ResNet-50 needs about 4 GB per image; raise it for small crops).")
     int microBatch;
-    @Option(names = "--parallel-passes", defaultValue = "1", description = "Passes run at the same time, each thread"
+    @Option(names = "--parallel-passes", defaultValue = "" + IrnTrainer.Options.DEFAULT_PARALLEL_PASSES, description = "Passes run at the same time, each thread"
             + " on its own copy of the network; the same result as one after the other. Pays off for small crops,"
             + " whose ops are too small to keep the cores busy; each thread needs the memory of a pass.")
     int parallelPasses;
-    @Option(names = "--edge-lr", defaultValue = "0.1") double edgeLr;
-    @Option(names = "--displacement-lr", defaultValue = "1.0") double displacementLr;
-    @Option(names = "--weight-decay", defaultValue = "1e-4") double weightDecay;
-    @Option(names = "--momentum", defaultValue = "1e-4",
-            description = "SGD momentum; 1e-4 reproduces the reference's argument-order quirk.")
+    @Option(names = "--edge-lr", defaultValue = "" + IrnTrainer.Options.REFERENCE_EDGE_LR,
+            description = "Boundary branch learning rate (default: the reference's).")
+    double edgeLr;
+    @Option(names = "--displacement-lr", defaultValue = "" + IrnTrainer.Options.REFERENCE_DISPLACEMENT_LR,
+            description = "Displacement branch learning rate (default: the reference's, 10 x the boundary branch's).")
+    double displacementLr;
+    @Option(names = "--weight-decay", defaultValue = "" + IrnTrainer.Options.REFERENCE_WEIGHT_DECAY,
+            description = "Weight decay (default: the reference's).")
+    double weightDecay;
+    @Option(names = "--momentum", defaultValue = "" + PolySgd.REFERENCE_MOMENTUM,
+            description = "SGD momentum; the default reproduces the reference's argument-order quirk.")
     double momentum;
-    @Option(names = "--scale-range", defaultValue = "0.5,1.5", split = ",", description = "Random scale range.")
+    @Option(names = "--scale-range", defaultValue = IrnAugmentation.REFERENCE_SCALE_RANGE_OPTION, split = ",",
+            description = "MIN,MAX: random scale range (default: the reference's).")
     double[] scaleRange;
-    @Option(names = "--crop", defaultValue = "512", description = "Square crop (a multiple of 4; 128 for 128 px images).")
+    @Option(names = "--crop", defaultValue = "" + IrnAugmentation.REFERENCE_CROP,
+            description = "Square crop, a multiple of 4 (default: the reference's, for VOC; 128 for 128 px images).")
     int crop;
-    @Option(names = "--radius", defaultValue = "10", description = "Affinity radius on the x0.25 label map.")
+    @Option(names = "--radius", defaultValue = "" + IrnTrainer.Options.REFERENCE_RADIUS,
+            description = "Affinity radius on the x0.25 label map (default: the reference's).")
     int radius;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", defaultValue = "" + IrnTrainer.Options.DEFAULT_SEED,
+            description = "Seeds the branches' initialisation, batch order and augmentation.")
+    long seed;
     @Option(names = "--workers", defaultValue = "0", description = "Data-loading threads (0 = one per core).")
     int workers;
-    @Option(names = "--checkpoint-minutes", defaultValue = "10", description = "Minutes between checkpoints.")
+    @Option(names = "--checkpoint-minutes", defaultValue = "" + IrnTrainer.Options.DEFAULT_CHECKPOINT_MINUTES,
+            description = "Minutes between checkpoints.")
     double checkpointMinutes;
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
     boolean resume;
@@ -92,20 +110,7 @@ public final class TrainIrnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (scaleRange.length != 2) {
-            throw new BadInputException("--scale-range takes two numbers MIN,MAX, e.g. 0.5,1.5");
-        }
-        IrnAugmentation aug;
-        IrnTrainer.Options options;
-        try {
-            aug = new IrnAugmentation(scaleRange[0], scaleRange[1], crop);
-            options = new IrnTrainer.Options(epochs, batchSize, microBatch, edgeLr, displacementLr, weightDecay,
-                    momentum, PolySgd.REFERENCE_POWER, aug, radius, seed,
-                    workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes,
-                    parallelPasses);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("train-irn: " + e.getMessage());
-        }
+        IrnTrainer.Options options = options();
         VocDataset data = VocDataset.open(vocRoot);
         List<String> ids = CliLists.ids(data, list);
         IrnNetwork net = network();
@@ -117,6 +122,18 @@ public final class TrainIrnCommand implements Callable<Integer> {
             System.out.println("train-irn: wrote " + IrnTrainer.finalCheckpoint(out));
         }
         return 0;
+    }
+
+    /** The training options as the trainer's record; the records check them. */
+    IrnTrainer.Options options() {
+        try {
+            return new IrnTrainer.Options(epochs, batchSize, microBatch, edgeLr, displacementLr, weightDecay,
+                    momentum, PolySgd.REFERENCE_POWER, IrnAugmentation.of(scaleRange, crop), radius, seed,
+                    workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), checkpointMinutes,
+                    parallelPasses);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("train-irn: " + e.getMessage());
+        }
     }
 
     private IrnNetwork network() {

@@ -22,20 +22,40 @@ import org.wsss4j.data.image.RgbImage;
  */
 public record ClassifierAugmentation(int resizeLongMin, int resizeLongMax, int crop) {
 
+    /** Shortest long side: train_cam.py's random_resize_long(320, 640) (spec 1.4). */
+    public static final int REFERENCE_RESIZE_LONG_MIN = 320;
+    /** Longest long side, inclusive: train_cam.py's random_resize_long(320, 640) (spec 1.4). */
+    public static final int REFERENCE_RESIZE_LONG_MAX = 640;
+    /** The long-side range as a command-line option spells it, MIN,MAX: "320,640". */
+    public static final String REFERENCE_RESIZE_LONG_OPTION = REFERENCE_RESIZE_LONG_MIN + "," + REFERENCE_RESIZE_LONG_MAX;
+    /** Crop side: run_sample.py --cam_crop_size 512 (spec 1.4). */
+    public static final int REFERENCE_CROP = 512;
+
     /** The reference's values for PASCAL VOC (spec 1.4). */
-    public static final ClassifierAugmentation VOC = new ClassifierAugmentation(320, 640, 512);
+    public static final ClassifierAugmentation VOC = new ClassifierAugmentation(REFERENCE_RESIZE_LONG_MIN,
+            REFERENCE_RESIZE_LONG_MAX, REFERENCE_CROP);
 
     public ClassifierAugmentation {
         if (resizeLongMin <= 0 || resizeLongMax < resizeLongMin || crop <= 0) {
-            throw new IllegalArgumentException("bad augmentation " + resizeLongMin + ".." + resizeLongMax + " crop " + crop);
+            throw new IllegalArgumentException("bad augmentation: resize-long " + resizeLongMin + ".." + resizeLongMax
+                    + ", crop " + crop + " (need 0 < MIN <= MAX and crop > 0)");
         }
+    }
+
+    /** A long-side range given as the two numbers MIN, MAX (as a command line gives it), and a crop. */
+    public static ClassifierAugmentation of(int[] resizeLong, int crop) {
+        if (resizeLong.length != 2) {
+            throw new IllegalArgumentException("the resize-long range takes two numbers MIN,MAX, e.g. "
+                    + REFERENCE_RESIZE_LONG_OPTION + "; got " + resizeLong.length);
+        }
+        return new ClassifierAugmentation(resizeLong[0], resizeLong[1], crop);
     }
 
     /** The same recipe scaled to images whose long side is {@code imageSize} instead of VOC's 500. */
     public static ClassifierAugmentation scaledTo(int imageSize) {
         double s = imageSize / 500.0;
-        return new ClassifierAugmentation((int) Math.round(320 * s), (int) Math.round(640 * s),
-                (int) Math.round(512 * s));
+        return new ClassifierAugmentation((int) Math.round(REFERENCE_RESIZE_LONG_MIN * s),
+                (int) Math.round(REFERENCE_RESIZE_LONG_MAX * s), (int) Math.round(REFERENCE_CROP * s));
     }
 
     /** Augments one image into a {@code 3 x crop x crop} CHW float array. */

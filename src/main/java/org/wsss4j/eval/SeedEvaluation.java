@@ -18,9 +18,56 @@ import org.wsss4j.data.image.LabelMap;
 public final class SeedEvaluation {
     private SeedEvaluation() {}
 
-    /** The reference's sweep: 0.15, 0.16, ..., 0.34. */
+    /** The reference's sweep: 0.15, 0.16, ..., 0.34 ({@link SweepRange#REFERENCE}). */
     public static double[] referenceThresholds() {
-        return thresholds(0.15, 0.34, 0.01);
+        return SweepRange.REFERENCE.values();
+    }
+
+    /**
+     * A background-threshold sweep FROM, FROM + STEP, ..., TO (spec 4).
+     *
+     * @param from the first threshold
+     * @param to   the last threshold (inclusive), at least {@code from}
+     * @param step the distance between thresholds, positive
+     */
+    public record SweepRange(double from, double to, double step) {
+
+        /** First threshold of AdvCAM's sweep: run_sample.py range(15, 35) / 100 (spec 4). */
+        public static final double REFERENCE_FROM = 0.15;
+        /** Last threshold of AdvCAM's sweep (range(15, 35) / 100 ends at 0.34; spec 4). */
+        public static final double REFERENCE_TO = 0.34;
+        /** Step of AdvCAM's sweep (hundredths; spec 4). */
+        public static final double REFERENCE_STEP = 0.01;
+        /** AdvCAM's sweep as the FROM,TO,STEP text of a command-line option: "0.15,0.34,0.01". */
+        public static final String REFERENCE_OPTION = REFERENCE_FROM + "," + REFERENCE_TO + "," + REFERENCE_STEP;
+        /** AdvCAM's sweep, 0.15 .. 0.34 by 0.01. */
+        public static final SweepRange REFERENCE = new SweepRange(REFERENCE_FROM, REFERENCE_TO, REFERENCE_STEP);
+
+        public SweepRange {
+            if (!(from <= to) || !(step > 0)) {
+                throw new IllegalArgumentException("threshold sweep " + from + "," + to + "," + step
+                        + ": give FROM,TO,STEP with FROM <= TO and STEP > 0 (AdvCAM's: " + REFERENCE_OPTION + ")");
+            }
+        }
+
+        /** The range {FROM, TO, STEP} as three numbers, as a command line or a preset gives it. */
+        public static SweepRange of(double[] fromToStep) {
+            if (fromToStep.length != 3) {
+                throw new IllegalArgumentException("threshold sweep takes three numbers FROM,TO,STEP, got "
+                        + fromToStep.length + " (AdvCAM's: " + REFERENCE_OPTION + ")");
+            }
+            return new SweepRange(fromToStep[0], fromToStep[1], fromToStep[2]);
+        }
+
+        /** {FROM, TO, STEP}. */
+        public double[] toArray() {
+            return new double[] {from, to, step};
+        }
+
+        /** The swept thresholds, {@link SeedEvaluation#thresholds}. */
+        public double[] values() {
+            return thresholds(from, to, step);
+        }
     }
 
     /** from, from + step, ..., to (inclusive, computed as integer multiples of step). */

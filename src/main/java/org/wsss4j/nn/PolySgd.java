@@ -17,9 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * updated in place, so the arrays may be a SameDiff graph's own variable arrays.
  */
 public final class PolySgd {
-    /** The momentum the reference actually trains with (its weight decay, passed by position). */
+    /**
+     * The momentum the reference actually trains with: its weight decay 1e-4, which IRN's and
+     * AdvCAM's PolyOptimizer passes by position into SGD's momentum slot (spec 1.4 "Quirk").
+     */
     public static final double REFERENCE_MOMENTUM = 1e-4;
-    /** The exponent of the reference's poly schedule. */
+    /** The exponent of the reference's poly schedule: PolyOptimizer's 0.9 (spec 1.4). */
     public static final double REFERENCE_POWER = 0.9;
 
     /** A set of parameters sharing a base learning rate and weight decay. */

@@ -47,6 +47,10 @@ public record ResNetSpec(
 
     /** PyTorch's BatchNorm2d default epsilon. */
     public static final double DEFAULT_BN_EPS = 1e-5;
+    /** The classifier's and IRN's backbone in IRN and AdvCAM: ResNet-50 (net/resnet50_cam.py; spec 1.3, 6.1). */
+    public static final String REFERENCE_ARCH = "resnet50";
+    /** torchvision's channel widths (width multiplier 1). */
+    public static final double REFERENCE_WIDTH = 1.0;
     private static final List<Integer> TORCHVISION_STRIDES = List.of(1, 2, 2, 2);
     private static final List<Integer> NO_DILATION = List.of(1, 1, 1, 1);
 

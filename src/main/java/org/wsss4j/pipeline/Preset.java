@@ -3,8 +3,10 @@ package org.wsss4j.pipeline;
 import java.util.List;
 import java.util.Map;
 import org.wsss4j.cam.AdvCamParams;
+import org.wsss4j.cam.MultiScaleCam;
 import org.wsss4j.data.ClassifierAugmentation;
 import org.wsss4j.classifier.ClassifierTrainer;
+import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.refine.IrnAugmentation;
 import org.wsss4j.refine.IrnLoss;
@@ -36,10 +38,15 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
                      AdvCamParams advcam, int sensitivityImages, String labelList,
                      PseudoLabelSettings camLabels, PseudoLabelSettings advcamLabels, boolean concurrentPipelines) {
 
+    public Preset {
+        SeedEvaluation.SweepRange.of(seedThresholds);
+    }
+
     /** The reference's settings on PASCAL VOC 2012. */
     public static Preset voc() {
-        return new Preset("voc2012", ResNetSpec.camBackbone("resnet50", 1.0), ClassifierTrainer.Options.reference(),
-                List.of(1.0, 0.5, 1.5, 2.0), new double[] {0.15, 0.34, 0.01}, "train", 0, AdvCamParams.reference(), 100,
+        return new Preset("voc2012", ResNetSpec.camBackbone(ResNetSpec.REFERENCE_ARCH, ResNetSpec.REFERENCE_WIDTH),
+                ClassifierTrainer.Options.reference(), MultiScaleCam.REFERENCE_SCALES,
+                SeedEvaluation.SweepRange.REFERENCE.toArray(), "train", 0, AdvCamParams.reference(), 100,
                 "train_aug", PseudoLabelSettings.irn(), PseudoLabelSettings.advcam(), false);
     }
 
@@ -57,10 +64,10 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      * experiments/table1.md).
      */
     public static Preset shapes(int imageSize) {
-        ClassifierTrainer.Options o = ClassifierTrainer.Options.reference().withEpochs(SHAPES_EPOCHS).withMomentum(0.9)
+        ClassifierTrainer.Options o = ClassifierTrainer.Options.reference().withEpochs(SHAPES_EPOCHS).withMomentum(SHAPES_MOMENTUM)
                 .withLr(SHAPES_LR).withAugmentation(ClassifierAugmentation.scaledTo(imageSize)).withCalibrateBatchNorm(true);
         ResNetSpec backbone = ResNetSpec.camBackbone("resnet18", 0.25).withLayerStrides(SHAPES_LAYER_STRIDES);
-        return new Preset("shapes", backbone, o, List.of(1.0, 0.5, 1.5, 2.0),
+        return new Preset("shapes", backbone, o, MultiScaleCam.REFERENCE_SCALES,
                 SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference().withImageBatch(SHAPES_ADV_IMAGE_BATCH), 16, null,
                 shapesLabels(PseudoLabelSettings.irn(), imageSize), shapesLabels(PseudoLabelSettings.advcam(), imageSize),
                 SHAPES_CONCURRENT_PIPELINES);
@@ -80,7 +87,7 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
     static PseudoLabelSettings shapesLabels(PseudoLabelSettings reference, int imageSize) {
         IrnTrainer.Options r = reference.irnTraining();
         IrnTrainer.Options o = new IrnTrainer.Options(SHAPES_IRN_EPOCHS, SHAPES_IRN_BATCH, SHAPES_IRN_BATCH, r.edgeLr(),
-                r.displacementLr(), r.weightDecay(), 0.9, r.power(),
+                r.displacementLr(), r.weightDecay(), SHAPES_MOMENTUM, r.power(),
                 new IrnAugmentation(r.augmentation().scaleMin(), r.augmentation().scaleMax(), imageSize), r.radius(),
                 r.seed(), r.workers(), r.checkpointMinutes());
         return reference.withSeedThresholds(SHAPES_THRESHOLDS).withIrnTraining(o).withPadSize(imageSize)
@@ -165,6 +172,13 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
      */
     static final boolean SHAPES_CONCURRENT_PIPELINES = true;
     static final int SHAPES_IRN_BATCH = 8;
+
+    /**
+     * Ordinary SGD momentum for the classifier and IRN on the synthetic preset: both start from
+     * random weights, and the reference's effective momentum of 1e-4 learns too slowly in a budget
+     * of minutes (see {@link #SHAPES_LR} and {@link #shapesLabels}).
+     */
+    static final double SHAPES_MOMENTUM = 0.9;
 
     /**
      * The synthetic preset's seed-threshold sweep, 0.10 .. 0.70: wider than the reference's

@@ -3,7 +3,9 @@ package org.wsss4j.pipeline;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.wsss4j.eval.SeedEvaluation;
 import org.wsss4j.refine.IrLabels;
+import org.wsss4j.refine.IrnNetwork;
 import org.wsss4j.refine.IrnTrainer;
 import org.wsss4j.refine.RandomWalkParams;
 
@@ -16,7 +18,8 @@ import org.wsss4j.refine.RandomWalkParams;
  * @param fgThreshold    confident-foreground threshold of cam_to_ir_label (spec 5)
  * @param bgThreshold    confident-background threshold
  * @param irnTraining    train_irn's options (spec 6.3)
- * @param padSize        square size images are zero-padded to before IRN inference (spec 6.1: 512)
+ * @param padSize        square size images are zero-padded to before IRN inference (spec 6.1:
+ *                       {@link IrnNetwork#REFERENCE_PAD_SIZE})
  * @param walk           make_sem_seg_labels' options (spec 7)
  * @param threads        images processed at once by the CPU-only steps (CRF)
  */
@@ -24,28 +27,25 @@ public record PseudoLabelSettings(double[] seedThresholds, float fgThreshold, fl
                                   IrnTrainer.Options irnTraining, int padSize, RandomWalkParams walk, int threads) {
 
     public PseudoLabelSettings {
-        if (seedThresholds.length != 3 || !(seedThresholds[0] <= seedThresholds[1]) || !(seedThresholds[2] > 0)) {
-            throw new IllegalArgumentException("seed thresholds must be FROM,TO,STEP with FROM <= TO and STEP > 0");
-        }
-        if (!(bgThreshold >= 0 && bgThreshold <= fgThreshold && fgThreshold <= 1)) {
-            throw new IllegalArgumentException("IR-label thresholds need 0 <= bg <= fg <= 1, got fg " + fgThreshold
-                    + " bg " + bgThreshold);
-        }
-        if (padSize < 8 || threads < 1) {
-            throw new IllegalArgumentException("pad size " + padSize + ", threads " + threads);
+        SeedEvaluation.SweepRange.of(seedThresholds);
+        new IrLabels.Thresholds(fgThreshold, bgThreshold);
+        IrnNetwork.checkPadSize(padSize);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + ": use at least 1");
         }
         seedThresholds = seedThresholds.clone();
     }
 
     /** AdvCAM's settings (spec 4, 5, 6.3, 7): thresholds 0.35 / 0.15, CAM^1.5 before the walk. */
     public static PseudoLabelSettings advcam() {
-        return new PseudoLabelSettings(new double[] {0.15, 0.34, 0.01}, IrLabels.ADVCAM_FG_THRESHOLD,
-                IrLabels.ADVCAM_BG_THRESHOLD, IrnTrainer.Options.reference(), 512, RandomWalkParams.ADVCAM, cores());
+        return new PseudoLabelSettings(SeedEvaluation.SweepRange.REFERENCE.toArray(), IrLabels.Thresholds.ADVCAM.fg(),
+                IrLabels.Thresholds.ADVCAM.bg(), IrnTrainer.Options.reference(), IrnNetwork.REFERENCE_PAD_SIZE,
+                RandomWalkParams.ADVCAM, cores());
     }
 
     /** IRN's settings for the baseline CAM: thresholds 0.30 / 0.05, no CAM power. */
     public static PseudoLabelSettings irn() {
-        return advcam().withIrThresholds(IrLabels.IRN_FG_THRESHOLD, IrLabels.IRN_BG_THRESHOLD)
+        return advcam().withIrThresholds(IrLabels.Thresholds.IRN.fg(), IrLabels.Thresholds.IRN.bg())
                 .withWalk(RandomWalkParams.IRN);
     }
 

@@ -10,16 +10,39 @@ import org.wsss4j.data.image.LabelMap;
  * refines, {@link #combine} merges the two refined index maps.
  */
 public final class IrLabels {
-    /** AdvCAM's conf_fg_thres / conf_bg_thres. */
+    /** AdvCAM's confident-foreground threshold: run_sample.py --conf_fg_thres 0.35 (spec 5). */
     public static final float ADVCAM_FG_THRESHOLD = 0.35f;
+    /** AdvCAM's confident-background threshold: run_sample.py --conf_bg_thres 0.15 (spec 5). */
     public static final float ADVCAM_BG_THRESHOLD = 0.15f;
-    /** IRN's defaults. */
+    /** IRN's confident-foreground threshold: IRN run_sample.py --conf_fg_thres 0.30 (spec 5). */
     public static final float IRN_FG_THRESHOLD = 0.30f;
+    /** IRN's confident-background threshold: IRN run_sample.py --conf_bg_thres 0.05 (spec 5). */
     public static final float IRN_BG_THRESHOLD = 0.05f;
     /** The ignore label of the combined map. */
     public static final int IGNORE = 255;
 
     private IrLabels() {}
+
+    /**
+     * The two thresholds of cam_to_ir_label (spec 5).
+     *
+     * @param fg confident foreground: a class wins where its CAM is above this
+     * @param bg confident background: background where no CAM is above this; 0 <= bg <= fg <= 1
+     */
+    public record Thresholds(float fg, float bg) {
+
+        /** AdvCAM's thresholds, 0.35 / 0.15. */
+        public static final Thresholds ADVCAM = new Thresholds(ADVCAM_FG_THRESHOLD, ADVCAM_BG_THRESHOLD);
+        /** IRN's thresholds, 0.30 / 0.05. */
+        public static final Thresholds IRN = new Thresholds(IRN_FG_THRESHOLD, IRN_BG_THRESHOLD);
+
+        public Thresholds {
+            if (!(bg >= 0 && bg <= fg && fg <= 1)) {
+                throw new IllegalArgumentException("IR-label thresholds need 0 <= bg <= fg <= 1, got fg " + fg
+                        + " bg " + bg + " (AdvCAM's: " + ADVCAM_FG_THRESHOLD + " / " + ADVCAM_BG_THRESHOLD + ")");
+            }
+        }
+    }
 
     /**
      * argmax([threshold; cams]) per pixel: 0 where no CAM exceeds the threshold, else 1 + the index

@@ -25,14 +25,33 @@ import org.wsss4j.data.image.RgbImage;
  */
 public record IrnAugmentation(double scaleMin, double scaleMax, int crop) {
 
+    /** Smallest scale: IRN's train_irn.py random scale (0.5, 1.5) (spec 6.3). */
+    public static final double REFERENCE_SCALE_MIN = 0.5;
+    /** Largest scale: IRN's train_irn.py random scale (0.5, 1.5) (spec 6.3). */
+    public static final double REFERENCE_SCALE_MAX = 1.5;
+    /** The scale range as a command-line option spells it, MIN,MAX: "0.5,1.5". */
+    public static final String REFERENCE_SCALE_RANGE_OPTION = REFERENCE_SCALE_MIN + "," + REFERENCE_SCALE_MAX;
+    /** Crop side: IRN's run_sample.py --irn_crop_size 512 (spec 6.3). */
+    public static final int REFERENCE_CROP = 512;
+
     /** The reference's values (spec 6.3). */
-    public static final IrnAugmentation REFERENCE = new IrnAugmentation(0.5, 1.5, 512);
+    public static final IrnAugmentation REFERENCE = new IrnAugmentation(REFERENCE_SCALE_MIN, REFERENCE_SCALE_MAX,
+            REFERENCE_CROP);
 
     public IrnAugmentation {
-        if (!(scaleMin > 0) || scaleMax < scaleMin || crop <= 0 || crop % 4 != 0) {
+        if (!(scaleMin > 0) || !(scaleMax >= scaleMin) || crop <= 0 || crop % 4 != 0) {
             throw new IllegalArgumentException("bad IRN augmentation: scales " + scaleMin + ".." + scaleMax
-                    + ", crop " + crop + " (must be a positive multiple of 4)");
+                    + " (need 0 < MIN <= MAX), crop " + crop + " (must be a positive multiple of 4)");
         }
+    }
+
+    /** A scale range given as the two numbers MIN, MAX (as a command line gives it), and a crop. */
+    public static IrnAugmentation of(double[] scaleRange, int crop) {
+        if (scaleRange.length != 2) {
+            throw new IllegalArgumentException("the scale range takes two numbers MIN,MAX, e.g. "
+                    + REFERENCE_SCALE_RANGE_OPTION + "; got " + scaleRange.length);
+        }
+        return new IrnAugmentation(scaleRange[0], scaleRange[1], crop);
     }
 
     /** One augmented sample: the normalised crop [3, crop, crop] and its reduced label map. */

@@ -75,8 +75,13 @@ public final class IrnNetwork {
     public static final String MEAN_SHIFT = "mean_shift.running_mean";
     /** Prefix of the reference's backbone keys ({@code self.resnet50} of its Net). */
     public static final String BACKBONE_KEY_PREFIX = "resnet50.";
-    /** Reference inference pad size (EdgeDisplacement crop_size). */
+    /**
+     * Square size images are zero-padded to before inference: IRN's EdgeDisplacement crop_size 512,
+     * above VOC's largest image side 500 (spec 6.1).
+     */
     public static final int REFERENCE_PAD_SIZE = 512;
+    /** The smallest pad size accepted: two cells of the stride-4 maps. */
+    public static final int MIN_PAD_SIZE = 8;
     /** Output stride of both branches: conv1 and the stem max-pool. */
     public static final int STRIDE = 4;
     /** Layer strides of IRN's backbone (output stride 16, spec 6.1), whatever the classifier's were. */
@@ -93,6 +98,15 @@ public final class IrnNetwork {
 
     /** Names of the five stage outputs in the backbone graph and of their placeholders in the branch graph. */
     public static final List<String> STAGES = List.of("stage1", "stage2", "stage3", "stage4", "stage5");
+
+    /** Fails unless {@code padSize} is at least {@link #MIN_PAD_SIZE}; returns it. */
+    public static int checkPadSize(int padSize) {
+        if (padSize < MIN_PAD_SIZE) {
+            throw new IllegalArgumentException("pad size " + padSize + ": use at least the largest image side"
+                    + " (IRN's " + REFERENCE_PAD_SIZE + " for VOC)");
+        }
+        return padSize;
+    }
 
     private final SameDiff backboneGraph;
     private final SameDiff sd;

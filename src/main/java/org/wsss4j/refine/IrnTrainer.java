@@ -75,6 +75,28 @@ public final class IrnTrainer {
     public record Options(int epochs, int batchSize, int microBatch, double edgeLr, double displacementLr,
                           double weightDecay, double momentum, double power, IrnAugmentation augmentation, int radius,
                           long seed, int workers, double checkpointMinutes, int parallelPasses) {
+
+        /** Epochs: AdvCAM's (and IRN's) run_sample.py --irn_num_epoches 3 (spec 6.3). */
+        public static final int REFERENCE_EPOCHS = 3;
+        /** Images per step: AdvCAM's run_sample.py --irn_batch_size 32 (spec 6.3). */
+        public static final int REFERENCE_BATCH_SIZE = 32;
+        /** Images per forward/backward pass: one (ours; changes memory and speed, not the result). */
+        public static final int DEFAULT_MICRO_BATCH = 1;
+        /** Passes run at the same time: one (ours; changes speed, not the result). */
+        public static final int DEFAULT_PARALLEL_PASSES = 1;
+        /** Boundary-branch learning rate: run_sample.py --irn_learning_rate 0.1 (spec 6.3). */
+        public static final double REFERENCE_EDGE_LR = 0.1;
+        /** Displacement-branch learning rate: train_irn.py's 10 x lr group, 1.0 (spec 6.3). */
+        public static final double REFERENCE_DISPLACEMENT_LR = 1.0;
+        /** Weight decay: run_sample.py --irn_weight_decay 1e-4 (spec 6.3). */
+        public static final double REFERENCE_WEIGHT_DECAY = 1e-4;
+        /** Affinity radius of the training pairs on the x0.25 label map: train_irn.py's radius 10 (spec 6.2). */
+        public static final int REFERENCE_RADIUS = 10;
+        /** Seed of initialisation, batch order and augmentation. */
+        public static final long DEFAULT_SEED = 0;
+        /** Wall-clock minutes between checkpoints (ours; the reference saves only at the end). */
+        public static final double DEFAULT_CHECKPOINT_MINUTES = 10;
+
         public Options {
             if (epochs < 1 || batchSize < 1 || microBatch < 1 || radius < 2 || parallelPasses < 1) {
                 throw new IllegalArgumentException("bad IRN training options: epochs " + epochs + ", batch " + batchSize
@@ -97,8 +119,10 @@ public final class IrnTrainer {
         }
 
         public static Options reference() {
-            return new Options(3, 32, 1, 0.1, 1.0, 1e-4, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
-                    IrnAugmentation.REFERENCE, 10, 0, Runtime.getRuntime().availableProcessors(), 10);
+            return new Options(REFERENCE_EPOCHS, REFERENCE_BATCH_SIZE, DEFAULT_MICRO_BATCH, REFERENCE_EDGE_LR,
+                    REFERENCE_DISPLACEMENT_LR, REFERENCE_WEIGHT_DECAY, PolySgd.REFERENCE_MOMENTUM, PolySgd.REFERENCE_POWER,
+                    IrnAugmentation.REFERENCE, REFERENCE_RADIUS, DEFAULT_SEED, Runtime.getRuntime().availableProcessors(),
+                    DEFAULT_CHECKPOINT_MINUTES, DEFAULT_PARALLEL_PASSES);
         }
 
         public Map<String, Object> asMap() {
