@@ -6,6 +6,7 @@ import org.wsss4j.nn.ResNetSpec;
 import org.wsss4j.nn.WeightLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocClasses;
@@ -20,6 +21,21 @@ public final class TrainedClassifier {
     private TrainedClassifier() {}
 
     public static CamNetwork open(Path weights, String arch, double width) {
+        return open(weights, () -> {
+            try {
+                return ResNetSpec.camBackbone(arch, width);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--arch: " + e.getMessage());
+            }
+        });
+    }
+
+    /** As {@link #open(Path, String, double)}, with the architecture of a state_dict given as a spec. */
+    public static CamNetwork open(Path weights, ResNetSpec stateDictSpec) {
+        return open(weights, () -> stateDictSpec);
+    }
+
+    private static CamNetwork open(Path weights, Supplier<ResNetSpec> stateDictSpec) {
         if (!Files.isRegularFile(weights)) {
             throw new BadInputException(weights + ": classifier weights not found; train one with train-classifier"
                     + " or convert the reference's (zoo/)");
@@ -34,12 +50,7 @@ public final class TrainedClassifier {
             ClassifierCheckpoint.load(weights, net);
             return net;
         }
-        ResNetSpec spec;
-        try {
-            spec = ResNetSpec.camBackbone(arch, width);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--arch: " + e.getMessage());
-        }
+        ResNetSpec spec = stateDictSpec.get();
         CamNetwork net = CamNetwork.forInference(spec, VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
         WeightLoader.Report r = WeightLoader.load(NpzFiles.read(weights), net.parameters(), weights.toString());
         if (!r.keptInitial().isEmpty()) {

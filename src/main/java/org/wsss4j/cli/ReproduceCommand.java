@@ -7,6 +7,8 @@ import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.pipeline.Preset;
 import org.wsss4j.pipeline.Reproduction;
+import org.wsss4j.pipeline.RunPlan;
+import org.wsss4j.pipeline.StartingWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,10 +19,14 @@ import picocli.CommandLine.Option;
                 + " control that sums AdvCAM's maps without moving the image)."
                 + " Without --voc-root it makes the synthetic 'shapes' dataset and uses"
                 + " the CPU preset (ResNet-18 x0.25 from scratch, 128 px; minutes on two cores); with --voc-root"
-                + " it uses the reference's settings (ResNet-50, VOC 2012; needs a GPU in practice). Every stage"
+                + " it uses the reference's settings (ResNet-50, VOC 2012; needs a GPU in practice) and needs"
+                + " --imagenet-weights or --classifier-weights (zoo/), or --from-scratch. Before the first stage it"
+                + " prints the plan: the stages in order, their images and an estimate of each one's time from"
+                + " per-image costs measured on this backend ('?' where none was measured). Every stage"
                 + " writes into --out and is reused by a second run with the same --out and the same settings (each"
                 + " stage folder's settings.json says what made it; other settings are refused, or redone with"
-                + " --overwrite); results.json holds one entry per table row with the settings that made it.")
+                + " --overwrite); results.json holds one entry per table row with the settings that made it; the"
+                + " paper's numbers come from experiments/paper_numbers.csv.")
 public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "runs/reproduce", description = "Run folder.")
@@ -40,8 +46,23 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " xi halved/doubled) on a subset of the eval images.")
     boolean sensitivity;
 
+    @Option(names = "--imagenet-weights", paramLabel = "NPZ", description = "torchvision ImageNet state_dict .npz the"
+            + " classifier starts from, as the reference's train_cam does (zoo/resnet50-imagenet/README.md; it must fit"
+            + " the preset's backbone: ResNet-50 on VOC); also IRN's backbone unless --irn-pretrained is given.")
+    Path imagenetWeights;
+
+    @Option(names = "--classifier-weights", paramLabel = "NPZ", description = "A trained classifier used as it is, no"
+            + " classifier training: a wsss4j checkpoint or the reference's state_dict .npz"
+            + " (zoo/advcam-classifier/README.md). With --imagenet-weights too, those serve IRN's backbone only.")
+    Path classifierWeights;
+
+    @Option(names = "--from-scratch", description = "With --voc-root: train the classifier from random weights, on"
+            + " purpose (not the reference's setting: its numbers say little about the paper's). The synthetic"
+            + " preset does so unless given weights.")
+    boolean fromScratch;
+
     @Option(names = "--irn-pretrained", description = "ImageNet ResNet-50 state_dict .npz for IRN's backbone (the"
-            + " reference's; see zoo/); default: the trained classifier's backbone.")
+            + " reference's; see zoo/); default: --imagenet-weights if given, else the classifier's backbone.")
     Path irnPretrained;
 
     @Option(names = "--lambda-zero", description = "Also climb with lambda = 0 (no restriction of the already"
@@ -69,6 +90,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     public Integer call() {
         // checked before anything is built or written: a bad --size or --badge-dropout exits 2
         ShapesConfig shapes = ShapesConfig.defaults().withSize(size).withBadgeDropout(badgeDropout);
+        // and so is a VOC run without weights: it exits 2 pointing to zoo/
+        StartingWeights weights = new StartingWeights(vocRoot != null, imagenetWeights, classifierWeights,
+                irnPretrained, fromScratch);
         Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(size);
         preset = preset.withTraining(preset.training().withSeed(seed));
         if (concurrentPipelines != null) {
@@ -77,8 +101,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (epochs != null) {
             preset = preset.withTraining(preset.training().withEpochs(epochs));
         }
+        System.err.print(RunPlan.of(preset, RunPlan.Counts.of(vocRoot, shapes, preset), weights, lambdaZero, sensitivity,
+                RunPlan.Costs.measured(RunPlan.backend(), preset, shapes)).format());
         List<Reproduction.Row> rows = new Reproduction(out, vocRoot, shapes, preset, sensitivity, lambdaZero,
-                irnPretrained, System.err).overwriting(overwrite.overwrite).run();
+                weights, System.err).overwriting(overwrite.overwrite).run();
         System.out.print(Reproduction.table1(rows));
         System.out.println("results: " + out.resolve("results.json"));
         return 0;

@@ -28,8 +28,10 @@ import org.wsss4j.io.StepFolder;
 import org.wsss4j.io.LinePrefixStream;
 import org.wsss4j.io.Progress;
 import org.wsss4j.classifier.CamNetwork;
-import org.wsss4j.classifier.ClassifierCheckpoint;
 import org.wsss4j.nn.BackendInfo;
+import org.wsss4j.classifier.TrainedClassifier;
+import org.wsss4j.io.NpzFiles;
+import org.wsss4j.nn.WeightLoader;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.nn.PooledInferenceSession;
@@ -48,11 +50,6 @@ public final class Reproduction {
     public record Row(String table, String method, Double seed, Double crf, Double mask, Double threshold,
                       String dataset, Map<String, Object> params) {}
 
-    /** The paper's Table 1 (PASCAL VOC 2012 train), for printing beside ours (experiments/table1.md). */
-    static final Map<String, Double[]> PAPER_TABLE1 = Map.of(
-            "CAM", new Double[] {48.3, null, 66.5},
-            "AdvCAM", new Double[] {55.6, 62.1, 69.9});
-
     private final Path out;
     private final Path vocRoot;
     private final Preset preset;
@@ -60,12 +57,12 @@ public final class Reproduction {
     private final boolean sensitivity;
     private final boolean lambdaZero;
     private final ShapesConfig shapes;
-    private final Path irnPretrained;
+    private final StartingWeights weights;
     private boolean overwrite;
 
     /** @param sensitivity also run the AdvCAM sensitivity grid on a subset */
     public Reproduction(Path out, Path vocRoot, Preset preset, boolean sensitivity, PrintStream log) {
-        this(out, vocRoot, ShapesConfig.defaults(), preset, sensitivity, false, null, log);
+        this(out, vocRoot, ShapesConfig.defaults(), preset, sensitivity, false, StartingWeights.none(), log);
     }
 
     /**
@@ -73,13 +70,13 @@ public final class Reproduction {
      * @param sensitivity   also run the AdvCAM sensitivity grid on a subset
      * @param lambdaZero    also climb without the restriction (lambda = 0) on every eval image, a
      *                      Table 1 row beside AdvCAM's (the paper's claim that L_AD helps, Fig. 6)
-     * @param irnPretrained ImageNet weights of IRN's backbone (the reference's); null = the classifier's backbone
+     * @param weights       where the classifier and IRN's backbone start; null = {@link StartingWeights#none()}
      */
     public Reproduction(Path out, Path vocRoot, ShapesConfig shapes, Preset preset, boolean sensitivity,
-                        boolean lambdaZero, Path irnPretrained, PrintStream log) {
+                        boolean lambdaZero, StartingWeights weights, PrintStream log) {
         this.shapes = shapes;
         this.lambdaZero = lambdaZero;
-        this.irnPretrained = irnPretrained;
+        this.weights = weights == null ? StartingWeights.none() : weights;
         this.out = out;
         this.vocRoot = vocRoot;
         this.preset = preset;
@@ -101,8 +98,7 @@ public final class Reproduction {
         Json.write(out.resolve("run.json"), runRecord(root));
         VocDataset data = VocDataset.open(root);
         Path classifier = classifier(data);
-        CamNetwork net = CamNetwork.forInference(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
-        ClassifierCheckpoint.load(classifier, net);
+        CamNetwork net = TrainedClassifier.open(classifier, preset.backbone());
 
         List<Row> rows = new ArrayList<>();
         List<String> evalIds = data.ids(preset.evalList());
@@ -112,7 +108,7 @@ public final class Reproduction {
         List<String> labelIds = preset.labelList() == null ? evalIds : data.ids(preset.labelList());
         String labelList = preset.labelList() == null ? preset.evalList() : preset.labelList();
         PseudoLabelPipeline.Backbone irnBackbone = new PseudoLabelPipeline.Backbone(
-                irnPretrained != null ? irnPretrained : classifier, preset.backbone());
+                weights.irnBackbone(classifier), preset.backbone());
         log.println("reproduce: CAM pseudo-labels of " + labelIds.size() + " '" + labelList + "' images, scored on "
                 + evalIds.size() + " '" + preset.evalList() + "' images -> " + out.resolve("cam"));
         AdvCamParams adv = preset.advcam();
@@ -129,8 +125,7 @@ public final class Reproduction {
         PseudoLabelPipeline.Result cam, advcam;
         if (preset.concurrentPipelines()) {
             // each pipeline has its own copy of the classifier: no SameDiff graph is run by two threads at once
-            CamNetwork advNet = CamNetwork.forInference(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT, 0);
-            ClassifierCheckpoint.load(classifier, advNet);
+            CamNetwork advNet = TrainedClassifier.open(classifier, preset.backbone());
             PrintStream camLog = LinePrefixStream.of(log, "[cam] ");
             PrintStream advLog = LinePrefixStream.of(log, "[advcam] ");
             Concurrently.Both<PseudoLabelPipeline.Result, PseudoLabelPipeline.Result> both = Concurrently.run(
@@ -256,11 +251,15 @@ public final class Reproduction {
     }
 
     private Path classifier(VocDataset data) {
+        if (!weights.trainsClassifier()) {
+            log.println("reproduce: classifier " + weights.classifier() + " (given, not trained)");
+            return weights.classifier();
+        }
         Path dir = out.resolve("classifier");
         Path done = ClassifierTrainer.finalCheckpoint(dir);
         List<String> train = data.ids("train_aug");
         List<String> val = data.hasSplit(org.wsss4j.data.VocSplit.VAL) ? data.ids("val") : List.of();
-        Map<String, Object> initial = ClassifierTrainer.initialWeights(null);
+        Map<String, Object> initial = ClassifierTrainer.initialWeights(weights.imagenet());
         // the folder's settings are checked before a finished classifier is reused
         StepFolder.open(dir, ClassifierTrainer.stepSettings(preset.training(), preset.backbone(), VocClasses.NUM_CLASSES,
                 train, val, initial), RunProvenance.madeBy(), overwrite);
@@ -270,9 +269,16 @@ public final class Reproduction {
         }
         CamNetwork net = CamNetwork.build(preset.backbone(), VocClasses.NUM_CLASSES, DataType.FLOAT,
                 preset.training().seed());
-        log.println("reproduce: training " + preset.backbone().name() + " on " + train.size() + " train_aug images, "
-                + preset.training().epochs() + " epochs -> " + dir);
         boolean resume = Files.isRegularFile(dir.resolve("checkpoints/last.npz"));
+        if (weights.imagenet() != null && !resume) {
+            // as train-classifier --pretrained: the backbone from the file, the new classifier initialised
+            WeightLoader.Report r = WeightLoader.load(NpzFiles.read(weights.imagenet()), net.parameters(),
+                    weights.imagenet().toString());
+            log.println("reproduce: classifier starts from " + weights.imagenet() + " (" + r.loaded().size()
+                    + " tensors)");
+        }
+        log.println("reproduce: training " + preset.backbone().name() + " on " + train.size() + " train_aug images, "
+                + preset.training().epochs() + " epochs" + (weights.imagenet() == null ? " from scratch" : "") + " -> " + dir);
         new ClassifierTrainer(data, train, "train_aug", val, net, preset.training(), dir, log)
                 .recording(initial, overwrite).train(resume);
         PooledInferenceSession.freePooledArrays();
@@ -284,6 +290,7 @@ public final class Reproduction {
         m.put("command", "reproduce");
         m.put("dataset_root", root.toAbsolutePath().toString());
         m.put("preset", preset.describe());
+        m.put("weights", weights.describe());
         m.put("wsss4j_version", Checkpoint.WSSS4J_VERSION);
         m.put("java", System.getProperty("java.version"));
         m.put("backend", BackendInfo.describe());
@@ -294,8 +301,13 @@ public final class Reproduction {
         return Double.isNaN(v) ? null : Math.round(v * 10) / 10.0;
     }
 
-    /** The rows as the paper's Table 1 with the paper's numbers beside ours. */
+    /** The rows as the paper's Table 1 with the paper's numbers beside ours (experiments/paper_numbers.csv). */
     public static String table1(List<Row> rows) {
+        return table1(rows, PaperNumbers.bundled());
+    }
+
+    /** The rows as the paper's Table 1 with {@code paper}'s numbers beside ours. */
+    static String table1(List<Row> rows, PaperNumbers paper) {
         StringBuilder sb = new StringBuilder();
         String dataset = rows.isEmpty() ? "" : rows.get(0).dataset();
         Object images = rows.isEmpty() || rows.get(0).params() == null ? "?" : rows.get(0).params().get("images");
@@ -306,9 +318,9 @@ public final class Reproduction {
             if (!"1".equals(r.table())) {
                 continue;
             }
-            Double[] paper = PAPER_TABLE1.getOrDefault(r.method(), new Double[3]);
-            sb.append(String.format(Locale.ROOT, "  %-16s %14s %14s %14s %10s%n", r.method(), cell(r.seed(), paper[0]),
-                    cell(r.crf(), paper[1]), cell(r.mask(), paper[2]),
+            sb.append(String.format(Locale.ROOT, "  %-16s %14s %14s %14s %10s%n", r.method(),
+                    cell(r.seed(), paper.value("1", r.method(), "Seed")), cell(r.crf(), paper.value("1", r.method(), "+CRF")),
+                    cell(r.mask(), paper.value("1", r.method(), "Mask")),
                     r.threshold() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.threshold())));
         }
         sb.append("  (ours / paper on VOC 2012; the synthetic dataset's numbers are not comparable to the paper's)\n");

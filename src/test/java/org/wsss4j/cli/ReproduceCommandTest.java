@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wsss4j.data.VocFixture;
 import picocli.CommandLine;
 
-/** The synthetic-dataset options of reproduce are checked before anything is written. */
+/** reproduce's options (the synthetic dataset's, a VOC run's weights) are checked before anything is written. */
 class ReproduceCommandTest {
     @TempDir
     Path dir;
@@ -37,5 +40,26 @@ class ReproduceCommandTest {
         assertTrue(text.contains("--size must be between 64 and 1024 pixels, got 63"), text);
         assertTrue(text.contains("--size must be between 64 and 1024 pixels, got 1025"), text);
         assertTrue(text.contains("--badge-dropout must be a fraction in [0, 1], got 1.5"), text);
+    }
+
+    @Test
+    void vocRootWithoutWeightsExitsTwoBeforeTrainingOrWriting() throws Exception {
+        VocFixture f = VocFixture.create(dir.resolve("fixture"));
+        List<Path> before;
+        try (Stream<Path> files = Files.walk(dir)) {
+            before = files.sorted().toList();
+        }
+        Path out = dir.resolve("run");
+        assertEquals(2, run("--voc-root", f.voc.toString(), "--out", out.toString()));
+        List<String> lines = err.toString().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), err.toString());
+        assertTrue(lines.get(0).contains("zoo/") && lines.get(0).contains("--from-scratch"), lines.get(0));
+        assertTrue(lines.get(0).contains("--imagenet-weights") && lines.get(0).contains("--classifier-weights"),
+                lines.get(0));
+        // nothing written: no run folder, no label cache, the dataset untouched
+        assertFalse(Files.exists(out));
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertEquals(before, files.sorted().toList());
+        }
     }
 }

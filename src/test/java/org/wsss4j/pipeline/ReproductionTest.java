@@ -42,6 +42,23 @@ class ReproductionTest {
     }
 
     @Test
+    void table1PrintsThePapersNumbersFromTheFile() {
+        List<Reproduction.Row> rows = List.of(
+                new Reproduction.Row("1", "CAM", 70.0, 80.0, 75.0, 0.2, "shapes", Map.of("images", 40)),
+                new Reproduction.Row("1", "AdvCAM", 71.0, 81.0, 76.0, 0.25, "shapes", Map.of("images", 40)),
+                new Reproduction.Row("1", "advcam-control", 70.5, null, null, 0.19, "shapes", Map.of("images", 40)));
+        String text = Reproduction.table1(rows);
+        // ours / the paper's (experiments/paper_numbers.csv: AdvCAM Table 1, IRN's row for CAM)
+        assertTrue(text.lines().anyMatch(l -> l.matches("  CAM +70\\.0 / 48\\.8 +80\\.0 / 54\\.3 +75\\.0 / 66\\.3 +0\\.20")), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("  AdvCAM +71\\.0 / 55\\.6 +81\\.0 / 62\\.1 +76\\.0 / 69\\.9 +0\\.25")), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("  advcam-control +70\\.5 / - +- / - +- / - +0\\.19")), text);
+        // another file's numbers, another table
+        PaperNumbers other = PaperNumbers.parse(PaperNumbers.HEADER + "\n1,CAM,Seed,12.5,test\n", "test");
+        String mine = Reproduction.table1(rows, other);
+        assertTrue(mine.lines().anyMatch(l -> l.matches("  CAM +70\\.0 / 12\\.5 +80\\.0 / - +75\\.0 / - +0\\.20")), mine);
+    }
+
+    @Test
     void runsEveryStageWritesTheRowsAndReusesFinishedStages() throws Exception {
         Path data = dir.resolve("data");
         new ShapesDataset(ShapesConfig.defaults().withImages(36).withSize(64).withClasses(3)).write(data);
@@ -138,5 +155,15 @@ class ReproductionTest {
                         Files.readAllBytes(concurrent.resolve(labels + "/" + id + ".png")), labels + " " + id);
             }
         }
+
+        // --classifier-weights: the trained classifier given, nothing trained, the same rows; run.json says so
+        Path given = dir.resolve("given");
+        Path trainedFile = out.resolve("classifier/classifier.npz");
+        List<Reproduction.Row> fromGiven = new Reproduction(given, data, ShapesConfig.defaults(), preset, false, false,
+                new StartingWeights(false, null, trainedFile, null, false), quiet).run();
+        assertEquals(rows, fromGiven);
+        assertTrue(!Files.exists(given.resolve("classifier")), "no classifier trained");
+        JsonNode givenRun = Json.MAPPER.readTree(given.resolve("run.json").toFile());
+        assertEquals("given: " + trainedFile.toAbsolutePath(), givenRun.get("weights").get("classifier").asText());
     }
 }
