@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Who made a step folder or run folder: the wsss4j version, when, and on which JVM. Recorded
+ * Who made a step folder or run folder: the wsss4j version, when, and on which backend, device
+ * and JVM ({@link BackendInfo}). Recorded
  * beside a folder's settings ({@link org.wsss4j.io.StepFolder}) and in {@code run.json}, never
  * compared: the same settings resumed on another machine are the same experiment.
  */
@@ -16,7 +17,7 @@ public final class RunProvenance {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("wsss4j_version", Checkpoint.WSSS4J_VERSION);
         m.put("created", Instant.now().toString());
-        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("backend", BackendInfo.describe());
         return m;
     }
 }

@@ -23,6 +23,7 @@ import org.wsss4j.data.VocDataset;
 import org.wsss4j.data.synth.ShapesConfig;
 import org.wsss4j.data.synth.ShapesDataset;
 import org.wsss4j.eval.SeedEvaluation;
+import org.wsss4j.io.Fingerprints;
 import org.wsss4j.io.Json;
 import org.wsss4j.io.StepFolder;
 import org.wsss4j.io.LinePrefixStream;
@@ -219,7 +220,15 @@ public final class Reproduction {
 
     /** Image | CAM | AdvCAM of the first present class, for the first few eval images (paper Fig. 4). */
     private void overlays(VocDataset data, List<String> ids, Path camDir, Path advDir) {
-        for (String id : ids.subList(0, Math.min(6, ids.size()))) {
+        List<String> shown = ids.subList(0, Math.min(6, ids.size()));
+        // pictures of the two maps folders: redrawn when either was remade under other settings
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("cam_maps", Fingerprints.folder(camDir));
+        inputs.put("advcam_maps", Fingerprints.folder(advDir));
+        inputs.put("ids", Fingerprints.ids(shown));
+        StepFolder.open(out.resolve("overlays"), new StepFolder.Settings("overlays", Map.of("class", "first present"),
+                inputs), RunProvenance.madeBy(), overwrite);
+        for (String id : shown) {
             Path file = out.resolve("overlays/" + id + ".png");
             if (Files.exists(file)) {
                 continue;
