@@ -12,8 +12,14 @@ public final class Normalize {
     /** ImageNet mean and standard deviation per RGB channel (spec 1.2). */
     private static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
     private static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
-    /** Caffe DeepLab-v2 mean in B, G, R order, 0..255 scale (spec 8). */
-    private static final double[] CAFFE_MEAN_BGR = {104.008, 116.669, 122.675};
+    /**
+     * Caffe DeepLab-v2 mean per channel, 0..255 scale: deeplab-pytorch configs/voc12.yaml
+     * IMAGE.MEAN (spec 8), the mean the Caffe ResNet-101 weights were trained with.
+     */
+    public static final double CAFFE_MEAN_B = 104.008;
+    public static final double CAFFE_MEAN_G = 116.669;
+    public static final double CAFFE_MEAN_R = 122.675;
+    private static final double[] CAFFE_MEAN_BGR = {CAFFE_MEAN_B, CAFFE_MEAN_G, CAFFE_MEAN_R};
 
     private static final float[][] IMAGENET_TABLE = new float[3][256];
     private static final float[][] CAFFE_TABLE = new float[3][256];
