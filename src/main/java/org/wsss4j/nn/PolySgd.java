@@ -32,17 +32,31 @@ public final class PolySgd {
     private final double momentum;
     private final double power;
     private final long maxStep;
+    private final int interval;
     private final Map<String, INDArray> buffers = new HashMap<>();
     private long step;
 
     public PolySgd(List<Group> groups, double momentum, double power, long maxStep) {
+        this(groups, momentum, power, maxStep, 1);
+    }
+
+    /**
+     * A schedule whose rate is recomputed only every {@code interval} steps and held in between:
+     * step t uses {@code t - t % interval} in place of t (deeplab-pytorch's PolynomialLR with
+     * step_size 10, spec 8). An interval of 1 is the schedule above.
+     */
+    public PolySgd(List<Group> groups, double momentum, double power, long maxStep, int interval) {
         if (maxStep <= 0) {
             throw new IllegalArgumentException("maxStep must be positive, got " + maxStep);
+        }
+        if (interval <= 0) {
+            throw new IllegalArgumentException("the rate's update interval must be positive, got " + interval);
         }
         this.groups = List.copyOf(groups);
         this.momentum = momentum;
         this.power = power;
         this.maxStep = maxStep;
+        this.interval = interval;
     }
 
     /** Steps taken so far (the reference's global_step). */
@@ -53,6 +67,7 @@ public final class PolySgd {
     /** The learning rate multiplier the next step uses. */
     public double lrMultiplier() {
         long t = Math.min(step, maxStep - 1);
+        t -= t % interval;
         return Math.pow(1.0 - (double) t / maxStep, power);
     }
 

@@ -1,6 +1,7 @@
 package org.wsss4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,21 @@ class PolySgdTest {
             assertEquals(e, opt.lr(g), 1e-12);
             opt.update(none, none);
         }
+    }
+
+    @Test
+    void aRateUpdateIntervalHoldsTheRateBetweenUpdates() {
+        // deeplab-pytorch's PolynomialLR with step_size 3, maxStep 9, power 1: steps 0-2 at lr,
+        // 3-5 at (1 - 3/9) lr, 6-8 at (1 - 6/9) lr, and the last rate is kept afterwards
+        PolySgd.Group g = new PolySgd.Group("all", 0.9, 0, List.of());
+        PolySgd opt = new PolySgd(List.of(g), 0, 1.0, 9, 3);
+        Map<String, INDArray> none = new HashMap<>();
+        double[] expected = {0.9, 0.9, 0.9, 0.6, 0.6, 0.6, 0.3, 0.3, 0.3, 0.3, 0.3};
+        for (int t = 0; t < expected.length; t++) {
+            assertEquals(expected[t], opt.lr(g), 1e-12, "step " + t);
+            opt.update(none, none);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new PolySgd(List.of(g), 0, 1.0, 9, 0));
     }
 
     @Test

@@ -52,6 +52,14 @@ public final class Normalize {
     }
 
     /**
+     * The Caffe DeepLab-v2 mean in B, G, R order on the 0..255 scale (spec 8), for callers that
+     * subtract it from an image already in float (e.g. resized without rounding to bytes).
+     */
+    public static double[] caffeMeanBgr() {
+        return CAFFE_MEAN_BGR.clone();
+    }
+
+    /**
      * @param tables per output channel, indexed by byte value
      * @param sourceChannel for each output channel, the RGB channel it is read from
      */
