@@ -121,8 +121,41 @@ public final class TrainingLoop {
      * @return the steps done in all, or -1 when stopped early
      */
     public long run(long startStep, int epochs, long stopAfterStep, Step step, EpochEnd epochEnd) {
+        return runSteps(startStep, (long) loader.batchesPerEpoch() * epochs, stopAfterStep, step, epochEnd,
+                Periodic.NONE);
+    }
+
+    /** Work done every {@link #every()} steps (e.g. a validation), after the step's update. */
+    public interface Periodic {
+        /** Nothing, ever. */
+        Periodic NONE = new Periodic() {
+            @Override
+            public long every() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public void at(long step) {}
+        };
+
+        long every();
+
+        void at(long step);
+    }
+
+    /**
+     * Trains from {@code startStep} until {@code maxStep} steps are done in all, over as many
+     * epochs of the loader as that takes (the last one cut short: a trainer counted in iterations,
+     * as DeepLab's is), or stops with a checkpoint once {@code stopAfterStep} steps are done.
+     * {@code epochEnd} hears of every epoch that ends, the last one too; {@code periodic} runs
+     * after every {@code periodic.every()}-th step.
+     *
+     * @return the steps done in all, or -1 when stopped early
+     */
+    public long runSteps(long startStep, long maxStep, long stopAfterStep, Step step, EpochEnd epochEnd,
+                         Periodic periodic) {
         int perEpoch = loader.batchesPerEpoch();
-        long maxStep = (long) perEpoch * epochs;
+        int epochs = (int) ((maxStep + perEpoch - 1) / perEpoch);
         long done = startStep;
         long lastSave = System.nanoTime();
         String header = "step,epoch," + csvColumnsHeader + ",lr,images_per_s";
@@ -132,7 +165,7 @@ public final class TrainingLoop {
                 double lossSum = 0;
                 int lossCount = 0;
                 Iterator<BatchLoader.Batch> it = loader.epoch(epoch, (int) (done - (long) epoch * perEpoch));
-                while (it.hasNext()) {
+                while (it.hasNext() && done < maxStep) {
                     if (done >= stopAfterStep) {
                         save(done, (int) (done / perEpoch));
                         log.printf(Locale.ROOT, "%s: stopped at step %d of %d; --resume continues%n", name, done, maxStep);
@@ -155,7 +188,11 @@ public final class TrainingLoop {
                             "%d,%d,%s,%.6g,%.2f", done, epoch + 1, r.csvColumns(), lr, imagesPerSecond));
                     progress.step(1, () -> String.format(Locale.ROOT, "%s lr %.4g %.1f img/s", r.message(), lr,
                             imagesPerSecond));
-                    if (done % perEpoch == 0 || System.nanoTime() - lastSave > checkpointMinutes * 60e9) {
+                    if (done % periodic.every() == 0) {
+                        periodic.at(done);
+                    }
+                    if (done % perEpoch == 0 || done == maxStep
+                            || System.nanoTime() - lastSave > checkpointMinutes * 60e9) {
                         save(done, (int) (done / perEpoch));
                         lastSave = System.nanoTime();
                     }
