@@ -1,5 +1,6 @@
 package org.wsss4j.nn;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -93,10 +94,20 @@ public final class BilinearUpsampling {
      * needs to be known when the graph is built. Differentiable w.r.t. {@code x}.
      */
     public static SDVariable applyMatrices(SameDiff sd, SDVariable x, SDVariable rows, SDVariable columnsT) {
-        // [N, C, H, W] x [W, outW] -> [N, C, H, outW]; then contract H with M_h^T -> [N, C, outW, outH]
-        SDVariable alongW = sd.tensorMmul(x, columnsT, new int[] {3}, new int[] {0});
-        SDVariable alongH = sd.tensorMmul(alongW, rows.permute(1, 0), new int[] {2}, new int[] {0});
-        return alongH.permute(0, 1, 3, 2);
+        // The sizes are read from the tensors when the graph runs: rows of length W times M_w^T,
+        // then, with the last two axes swapped, rows of length H times M_h^T. (ND4J 1.0.0-M2.1's
+        // tensorMmul computes this forward, but its gradient op fails on these ranks: measured.)
+        SDVariable shape = sd.shape(x);
+        SDVariable leading = shape.get(SDIndex.interval(0, 2)); // N, C
+        SDVariable height = shape.get(SDIndex.interval(2, 3));
+        SDVariable width = shape.get(SDIndex.interval(3, 4));
+        SDVariable outH = sd.shape(rows).get(SDIndex.interval(0, 1));
+        SDVariable outW = sd.shape(columnsT).get(SDIndex.interval(1, 2));
+        SDVariable minusOne = sd.constant(Nd4j.createFromArray(-1L).castTo(shape.dataType()));
+        SDVariable alongW = sd.reshape(x, sd.concat(0, minusOne, width)).mmul(columnsT);
+        SDVariable swapped = sd.reshape(alongW, sd.concat(0, leading, height, outW)).permute(0, 1, 3, 2);
+        SDVariable alongH = sd.reshape(swapped, sd.concat(0, minusOne, height)).mmul(rows.permute(1, 0));
+        return sd.reshape(alongH, sd.concat(0, leading, outW, outH)).permute(0, 1, 3, 2);
     }
 
     /** Upsamples NCHW {@code x} of known channels and size by {@code scale} on both axes. */
