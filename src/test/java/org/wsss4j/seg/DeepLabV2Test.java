@@ -2,7 +2,6 @@ package org.wsss4j.seg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.wsss4j.nn.GaussianArrays.random;
 
@@ -113,6 +112,16 @@ class DeepLabV2Test {
         assertEquals(0.0, expected.sub(out.get(DeepLabV2.FUSED)).amaxNumber().doubleValue(), 1e-9);
         // Every scale wins somewhere, so the max is not one branch.
         assertTrue(out.get(DeepLabV2.FUSED).sub(out.get(DeepLabV2.LOGITS)).amaxNumber().doubleValue() > 1e-3);
+    }
+
+    @Test
+    void withoutScalesTheFusedOutputIsTheLogits() {
+        DeepLabV2 single = DeepLabV2.build(TINY.withScales(List.of()), DataType.DOUBLE, 7);
+        assertEquals(List.of(DeepLabV2.LOGITS), single.trainingOutputNames());
+        INDArray x = random(new Random(2), 10, 1, 3, 19, 23);
+        Map<String, INDArray> out = single.outputs(x, DeepLabV2.LOGITS, DeepLabV2.FUSED);
+        assertEquals(0.0, out.get(DeepLabV2.LOGITS).sub(out.get(DeepLabV2.FUSED)).amaxNumber().doubleValue(), 0.0);
+        assertTrue(single.feed(x).keySet().equals(java.util.Set.of(DeepLabV2.INPUT)));
     }
 
     @Test

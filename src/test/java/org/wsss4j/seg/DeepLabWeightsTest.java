@@ -170,4 +170,23 @@ class DeepLabWeightsTest {
         e = assertThrows(BadInputException.class, () -> DeepLabCheckpoint.load(file, other));
         assertTrue(e.getMessage().contains("holds a irn network, not DeepLab-v2"), e.getMessage());
     }
+
+    @Test
+    void referenceNetworkHasDeeplabPytorchsStateDict() {
+        // DeepLabV2_ResNet101_MSC's state_dict without the counters: stem conv + bn (5), 33
+        // bottlenecks of 3 convs + 3 bns (15 each), 4 shortcuts (5 each), ASPP c0..c3 (8) = 528.
+        DeepLabV2 reference = DeepLabV2.build(DeepLabSpec.reference(21), DataType.FLOAT, 1);
+        Map<String, INDArray> sd = DeepLabWeights.export(reference);
+        assertEquals(5 + 33 * 15 + 4 * 5 + 8, sd.size());
+        long[][] shapes = {{64, 3, 7, 7}, {256, 64, 1, 1}, {128, 256, 1, 1}, {256}, {2048}, {21, 2048, 3, 3}};
+        String[] keys = {"base.layer1.conv1.conv.weight", "base.layer2.block1.shortcut.conv.weight",
+                "base.layer3.block1.reduce.conv.weight", "base.layer4.block23.conv3x3.bn.running_var",
+                "base.layer5.block3.increase.bn.bias", "base.aspp.c3.weight"};
+        for (int i = 0; i < keys.length; i++) {
+            assertTrue(sd.containsKey(keys[i]), keys[i]);
+            assertEquals(java.util.Arrays.toString(shapes[i]), java.util.Arrays.toString(sd.get(keys[i]).shape()), keys[i]);
+        }
+        assertEquals(List.of(1, 2, 1, 1), reference.spec().backbone().layerStrides());
+        assertEquals(List.of(1, 1, 2, 4), reference.spec().backbone().layerDilations());
+    }
 }
