@@ -9,8 +9,8 @@ import java.util.Map;
  * reader can tell how a result came about.
  *
  * @param format        sidecar format tag, {@value #FORMAT}
- * @param model         which network the weights are for: {@value #CLASSIFIER}, {@value #IRN} (and, as the
- *                      segmentation stages come, {@code deeplabv2}, {@code cct}); a sidecar written before
+ * @param model         which network the weights are for: {@value #CLASSIFIER}, {@value #IRN}, {@value #DEEPLABV2}
+ *                      (and, as the segmentation stages come, {@code cct}); a sidecar written before
  *                      the field existed says it in {@code options.model} (IRN) or not at all (a classifier)
  * @param wsss4jVersion version that wrote it
  * @param created       ISO-8601 instant
@@ -42,6 +42,8 @@ public record CheckpointInfo(
     public static final String CLASSIFIER = "classifier";
     /** {@link #model()} of IRN's checkpoints. */
     public static final String IRN = "irn";
+    /** {@link #model()} of DeepLab-v2's checkpoints (spec 8). */
+    public static final String DEEPLABV2 = "deeplabv2";
 
     /** Per-channel RGB normalisation v' = (v / 255 - mean) / std. */
     public record Normalisation(List<Double> mean, List<Double> std) {

@@ -2,7 +2,9 @@ package org.wsss4j.nn;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -40,6 +42,8 @@ import org.wsss4j.nn.NetworkParameters.Parameter;
 public final class GraphLayers {
     /** Pad value for max-pool borders: never the maximum of a window holding a real value. */
     private static final double POOL_PAD_VALUE = -1e30;
+    /** The graph variable of {@link #fromNchw}'s gate. */
+    private static final String AUTODIFF_GATE = "layout_autodiff_gate";
 
     private final SameDiff sd;
     private final NetworkParameters parameters;
@@ -50,6 +54,13 @@ public final class GraphLayers {
     private final List<TapeEntry> tape = new ArrayList<>();
     /** See {@link #fromNchw}; made on first use. */
     private SDVariable autodiffGate;
+    /** A view made by {@link #sharingParameters()}: layers read existing parameters instead of creating them. */
+    private final boolean shared;
+    /**
+     * Each frozen batch norm's folded kernel (or scale), shift and transposed kernel (null when
+     * absent), by the norm's name; one map for a factory and all its sharing views.
+     */
+    private final Map<String, SDVariable[]> folds;
 
     /**
      * @param seed seeds the from-scratch initialisation; the same seed gives the same weights
@@ -76,6 +87,34 @@ public final class GraphLayers {
         this.layout = layout;
         this.folding = folding;
         this.random = new Random(seed);
+        this.shared = false;
+        this.folds = new HashMap<>();
+    }
+
+    /** The view of {@link #sharingParameters()}. */
+    private GraphLayers(GraphLayers owner) {
+        this.sd = owner.sd;
+        this.parameters = owner.parameters;
+        this.dataType = owner.dataType;
+        this.layout = owner.layout;
+        this.folding = owner.folding;
+        this.random = owner.random;
+        this.shared = true;
+        this.folds = owner.folds;
+    }
+
+    /**
+     * A factory adding layers to the same graph that read this factory's parameters instead of
+     * creating them: a second pass through the same network on another input (e.g. DeepLab-v2's
+     * multi-scale inputs, spec 8), whose gradients add up on the shared parameters. Every layer
+     * built through it must repeat a layer already built here, with the same parameter names; a
+     * frozen batch norm's fold (per pass or on load) is computed once and read by both passes.
+     * The view has its own {@link #tape()} (its pass only) and records no batch-norm outputs.
+     *
+     * @throws IllegalStateException later, from a layer whose parameters do not exist yet
+     */
+    public GraphLayers sharingParameters() {
+        return new GraphLayers(this);
     }
 
     public SameDiff graph() {
@@ -112,7 +151,9 @@ public final class GraphLayers {
             return x;
         }
         if (autodiffGate == null) {
-            autodiffGate = sd.var(sd.generateNewVarName("layout_autodiff_gate", 0), Nd4j.scalar(dataType, 0.0));
+            // one per graph, shared by the factories of a graph (see sharingParameters)
+            autodiffGate = sd.hasVariable(AUTODIFF_GATE) ? sd.getVariable(AUTODIFF_GATE)
+                    : sd.var(AUTODIFF_GATE, Nd4j.scalar(dataType, 0.0));
         }
         return permute(x, x.add(autodiffGate), layout.fromNchw());
     }
@@ -142,8 +183,23 @@ public final class GraphLayers {
     public SDVariable conv(String name, SDVariable x, int in, int out, int k, int stride, int padding,
                            int dilation, Group group) {
         double std = Math.sqrt(2.0 / ((double) out * k * k));
-        INDArray w = gaussian(std, k, k, in, out);
-        return convWith(register(name + ".weight", w, Kind.CONV_WEIGHT, group), x, k, stride, padding, dilation);
+        SDVariable w = shared ? existing(name + ".weight")
+                : register(name + ".weight", gaussian(std, k, k, in, out), Kind.CONV_WEIGHT, group);
+        return convWith(w, x, k, stride, padding, dilation);
+    }
+
+    /**
+     * PyTorch's {@code Conv2d(in, out, k, stride, padding, dilation, bias=True)} with weight
+     * {@code <name>.weight} initialised N(0, weightStd^2) and bias {@code <name>.bias} 0 (the
+     * initialisation of DeepLab-v2's ASPP, spec 8).
+     */
+    public SDVariable convWithBias(String name, SDVariable x, int in, int out, int k, int stride, int padding,
+                                   int dilation, double weightStd, Group group) {
+        SDVariable w = shared ? existing(name + ".weight")
+                : register(name + ".weight", gaussian(weightStd, k, k, in, out), Kind.CONV_WEIGHT, group);
+        SDVariable b = shared ? existing(name + ".bias")
+                : register(name + ".bias", Nd4j.zeros(dataType, out), Kind.CONV_BIAS, group);
+        return convWith(w, b, x, k, stride, padding, dilation, out, null);
     }
 
     /**
@@ -152,6 +208,9 @@ public final class GraphLayers {
      * initialisation of a newly added classifier layer.
      */
     public SDVariable conv1x1DefaultInit(String name, SDVariable x, int in, int out, Group group) {
+        if (shared) {
+            return convWith(existing(name + ".weight"), x, 1, 1, 0, 1);
+        }
         double bound = 1.0 / Math.sqrt(in);
         double[] values = new double[in * out];
         for (int i = 0; i < values.length; i++) values[i] = (2 * random.nextDouble() - 1) * bound;
@@ -246,13 +305,17 @@ public final class GraphLayers {
      * mean 0, var 1 (PyTorch's defaults).
      */
     public SDVariable frozenBatchNorm(String name, SDVariable x, int channels, double eps, Group group) {
-        SDVariable[] scaleShift = folding == NormFolding.ON_LOAD
-                ? foldedOnLoad(name, null, channels, eps, group, layout.channelShape(channels), false)
-                : frozenBatchNormScaleShift(name, channels, eps, group);
+        SDVariable[] scaleShift = shared ? existingFold(name) : null;
+        if (scaleShift == null) {
+            scaleShift = folding == NormFolding.ON_LOAD
+                    ? foldedOnLoad(name, null, channels, eps, group, layout.channelShape(channels), false)
+                    : frozenBatchNormScaleShift(name, channels, eps, group);
+            folds.put(name, scaleShift);
+        }
         SDVariable scale = scaleShift[0].reshape(layout.channelShape(channels));
         SDVariable y = x.mul(scale).add(scaleShift[1].reshape(layout.channelShape(channels)));
         tape.add(new TapeEntry.ChannelAffine(x, y, scale));
-        recordBatchNormOutput(name, y, eps);
+        if (!shared) recordBatchNormOutput(name, y, eps);
         return y;
     }
 
@@ -267,6 +330,10 @@ public final class GraphLayers {
      */
     public SDVariable convFrozenBatchNorm(String convName, String bnName, SDVariable x, int in, int out, int k,
                                           int stride, int padding, int dilation, double eps, Group group) {
+        SDVariable[] fold = shared ? existingFold(bnName) : null;
+        if (fold != null) {
+            return convWith(fold[0], fold[1], x, k, stride, padding, dilation, out, fold[2]);
+        }
         double std = Math.sqrt(2.0 / ((double) out * k * k));
         SDVariable w = register(convName + ".weight", gaussian(std, k, k, in, out), Kind.CONV_WEIGHT, group);
         SDVariable folded;
@@ -283,6 +350,7 @@ public final class GraphLayers {
             folded = w.mul(scaleShift[0].reshape(1, 1, 1, out));
             shift = scaleShift[1];
         }
+        folds.put(bnName, new SDVariable[] {folded, shift, transposed});
         SDVariable y = convWith(folded, shift, x, k, stride, padding, dilation, out, transposed);
         recordBatchNormOutput(bnName, y, eps);
         return y;
@@ -410,9 +478,30 @@ public final class GraphLayers {
 
     /** Adds a parameter to the graph (a variable if its kind trains, else a constant) and to the table. */
     SDVariable register(String name, INDArray value, Kind kind, Group group) {
+        if (shared) {
+            return existing(name);
+        }
         SDVariable v = kind.trainable() ? sd.var(name, value) : sd.constant(name, value);
         parameters.add(new Parameter(name, v, kind, group));
         return v;
+    }
+
+    /** The variable of an existing parameter, for a {@link #sharingParameters()} view. */
+    private SDVariable existing(String name) {
+        Parameter p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalStateException("no parameter " + name + " to share: build the first pass first");
+        }
+        return p.variable();
+    }
+
+    /** The fold of an existing frozen batch norm, for a {@link #sharingParameters()} view. */
+    private SDVariable[] existingFold(String bnName) {
+        SDVariable[] fold = folds.get(bnName);
+        if (fold == null) {
+            throw new IllegalStateException("no batch norm " + bnName + " to share: build the first pass first");
+        }
+        return fold;
     }
 
     private INDArray gaussian(double std, long... shape) {
