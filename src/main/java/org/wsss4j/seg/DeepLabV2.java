@@ -59,11 +59,8 @@ public final class DeepLabV2 {
     public static final String LOGITS = "logits";
     /** The MSC fusion: pixelwise max of all scales' logits at the size of {@value #LOGITS}. */
     public static final String FUSED = "logits_max";
-    /**
-     * The mean subtracted from the BGR 0..255 input, B, G, R (deeplab-pytorch configs/voc12.yaml
-     * IMAGE.MEAN; spec 8); no std division.
-     */
-    public static final List<Double> INPUT_MEAN_BGR = List.of(104.008, 116.669, 122.675);
+    /** The mean subtracted from the BGR 0..255 input, B, G, R: {@link DeepLabInput#MEAN_BGR}; no std division. */
+    public static final List<Double> INPUT_MEAN_BGR = DeepLabInput.MEAN_BGR;
     /** The layout of the activations inside the graph (GraphLayers gives the measured reason). */
     public static final Layout DEFAULT_LAYOUT = Layout.NHWC;
 
