@@ -31,6 +31,7 @@ import org.wsss4j.refine.IrnAugmentation;
 import org.wsss4j.refine.IrnNetwork;
 import org.wsss4j.refine.IrnTrainer;
 import org.wsss4j.refine.RandomWalkParams;
+import org.wsss4j.seg.PredictParams;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -125,6 +126,10 @@ class OptionDefaultsTest {
                     entry("--exp-times", RandomWalkParams.REFERENCE_EXP_TIMES),
                     entry("--sem-seg-bg-thres", RandomWalkParams.REFERENCE_BG_THRES),
                     entry("--seed", IrnTrainer.Options.DEFAULT_SEED)),
+            "predict", Map.of(
+                    "--scales", PredictParams.REFERENCE_SCALES,
+                    "--flip", PredictParams.REFERENCE_FLIP,
+                    "--crf-image", PredictParams.DEFAULT_CRF_IMAGE_OPTION),
             "reproduce", Map.of(
                     "--seed", ClassifierTrainer.Options.DEFAULT_SEED,
                     "--size", ShapesConfig.DEFAULT_SIZE,
@@ -153,6 +158,7 @@ class OptionDefaultsTest {
             "train-irn", Set.of("--list", "--workers"),
             "make-sem-seg", Set.of("--list"),
             "make-pseudolabels", Set.of("--list", "--eval-list", "--method", "--threads"),
+            "predict", Set.of("--threads"),
             "reproduce", Set.of("--out"));
 
     /** A subcommand parsed with only its required options (each given a placeholder). */
@@ -237,6 +243,8 @@ class OptionDefaultsTest {
         assertEquals(IrLabels.Thresholds.ADVCAM, ir.thresholds());
         MakeSemSegCommand semSeg = command("make-sem-seg");
         assertEquals(RandomWalkParams.ADVCAM, semSeg.params());
+        PredictCommand predict = command("predict");
+        assertEquals(PredictParams.REFERENCE, predict.params());
     }
 
     @Test
@@ -299,6 +307,10 @@ class OptionDefaultsTest {
                 "--voc-root", missing, "--out", missing, "--resize-long", "640,320");
         assertBadInput(new TrainClassifierCommand(), "train-classifier --freeze",
                 "--voc-root", missing, "--out", missing, "--freeze", "layer3");
+        assertBadInput(new PredictCommand(), "predict: --scales",
+                "--weights", missing, "--voc-root", missing, "--list", missing, "--out", missing, "--scales", "1.0,0");
+        assertBadInput(new PredictCommand(), "predict --crf-image",
+                "--weights", missing, "--voc-root", missing, "--list", missing, "--out", missing, "--crf-image", "bgr");
         assertBadInput(new MakePseudolabelsCommand(), "make-pseudolabels",
                 "--voc-root", missing, "--weights", missing, "--out", missing, "--seed-thresholds", "0.2,0.1,0.01");
     }
