@@ -23,12 +23,14 @@ class PaperNumbersTest {
         assertEquals(55.6, p.value("1", "AdvCAM", "Seed"));
         assertEquals(62.1, p.value("1", "AdvCAM", "+CRF"));
         assertEquals(69.9, p.value("1", "AdvCAM", "Mask"));
-        // DeepLab-v2 on AdvCAM's masks and CCT with them, VOC 2012 val / test
-        assertEquals(68.1, p.value("deeplab", "AdvCAM", "val"));
-        assertEquals(68.0, p.value("deeplab", "AdvCAM", "test"));
+        // Table 2, DeepLab-v2 on IRN's and AdvCAM's masks, and CCT with AdvCAM's, VOC 2012 val / test
+        assertEquals(68.1, p.value("2", "AdvCAM", "val"));
+        assertEquals(68.0, p.value("2", "AdvCAM", "test"));
+        assertEquals(63.5, p.value("2", "CAM", "val"));
+        assertEquals(64.8, p.value("2", "CAM", "test"));
         assertEquals(77.8, p.value("cct", "AdvCAM", "val"));
         assertEquals(76.9, p.value("cct", "AdvCAM", "test"));
-        assertEquals(10, p.entries().size());
+        assertEquals(12, p.entries().size());
         assertTrue(p.entries().stream().allMatch(e -> e.source().startsWith("AdvCAM ")), p.entries().toString());
         assertNull(p.value("1", "advcam-control", "Seed"));
         // the jar's copy is this file
