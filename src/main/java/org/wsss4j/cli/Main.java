@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             TrainIrnCommand.class,
             MakeSemSegCommand.class,
             MakePseudolabelsCommand.class,
+            TrainDeeplabCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {

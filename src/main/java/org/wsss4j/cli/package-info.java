@@ -3,6 +3,6 @@
  * from the parameter records' constants; no algorithm lives here.
  *
  * <p>May import: (root), io, data, data.image, data.synth, nn, eval, classifier, cam, crf, refine,
- * pipeline, bench.
+ * pipeline, bench, seg.
  */
 package org.wsss4j.cli;

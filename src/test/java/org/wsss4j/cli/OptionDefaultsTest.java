@@ -31,6 +31,9 @@ import org.wsss4j.refine.IrnAugmentation;
 import org.wsss4j.refine.IrnNetwork;
 import org.wsss4j.refine.IrnTrainer;
 import org.wsss4j.refine.RandomWalkParams;
+import org.wsss4j.seg.DeepLabRecipe;
+import org.wsss4j.seg.DeepLabSpec;
+import org.wsss4j.seg.DeepLabTrainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -125,6 +128,13 @@ class OptionDefaultsTest {
                     entry("--exp-times", RandomWalkParams.REFERENCE_EXP_TIMES),
                     entry("--sem-seg-bg-thres", RandomWalkParams.REFERENCE_BG_THRES),
                     entry("--seed", IrnTrainer.Options.DEFAULT_SEED)),
+            "train-deeplab", Map.of(
+                    "--recipe", DeepLabRecipe.DEFAULT_NAME,
+                    "--arch", DeepLabSpec.REFERENCE_ARCH,
+                    "--width", DeepLabSpec.REFERENCE_WIDTH,
+                    "--validate-every", DeepLabTrainer.Options.DEFAULT_VALIDATE_EVERY,
+                    "--seed", DeepLabTrainer.Options.DEFAULT_SEED,
+                    "--checkpoint-minutes", DeepLabTrainer.Options.DEFAULT_CHECKPOINT_MINUTES),
             "reproduce", Map.of(
                     "--seed", ClassifierTrainer.Options.DEFAULT_SEED,
                     "--size", ShapesConfig.DEFAULT_SIZE,
@@ -153,6 +163,7 @@ class OptionDefaultsTest {
             "train-irn", Set.of("--list", "--workers"),
             "make-sem-seg", Set.of("--list"),
             "make-pseudolabels", Set.of("--list", "--eval-list", "--method", "--threads"),
+            "train-deeplab", Set.of("--list", "--val-list", "--workers"),
             "reproduce", Set.of("--out"));
 
     /** A subcommand parsed with only its required options (each given a placeholder). */
@@ -218,6 +229,10 @@ class OptionDefaultsTest {
         TrainIrnCommand irn = command("train-irn");
         assertEquals(IrnTrainer.Options.reference(), irn.options());
         assertEquals(IrnAugmentation.REFERENCE, irn.options().augmentation());
+        // the recipe's own values where no option overrides them
+        TrainDeeplabCommand deeplab = command("train-deeplab");
+        assertEquals(DeepLabTrainer.Options.reference(), deeplab.options());
+        assertEquals(DeepLabRecipe.advcam(), deeplab.options().recipe());
     }
 
     @Test
@@ -299,6 +314,10 @@ class OptionDefaultsTest {
                 "--voc-root", missing, "--out", missing, "--resize-long", "640,320");
         assertBadInput(new TrainClassifierCommand(), "train-classifier --freeze",
                 "--voc-root", missing, "--out", missing, "--freeze", "layer3");
+        assertBadInput(new TrainDeeplabCommand(), "train-deeplab",
+                "--voc-root", missing, "--labels", missing, "--out", missing, "--accumulation", "0");
+        assertBadInput(new TrainDeeplabCommand(), "train-deeplab --recipe",
+                "--voc-root", missing, "--labels", missing, "--out", missing, "--recipe", "caffe");
         assertBadInput(new MakePseudolabelsCommand(), "make-pseudolabels",
                 "--voc-root", missing, "--weights", missing, "--out", missing, "--seed-thresholds", "0.2,0.1,0.01");
     }
