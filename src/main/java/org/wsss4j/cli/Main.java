@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
             MakeSemSegCommand.class,
             MakePseudolabelsCommand.class,
             PredictCommand.class,
+            TrainDeeplabCommand.class,
             CommandLine.HelpCommand.class},
         showDefaultValues = true)
 public final class Main implements Runnable {

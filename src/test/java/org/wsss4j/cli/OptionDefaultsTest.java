@@ -32,6 +32,9 @@ import org.wsss4j.refine.IrnNetwork;
 import org.wsss4j.refine.IrnTrainer;
 import org.wsss4j.refine.RandomWalkParams;
 import org.wsss4j.seg.PredictParams;
+import org.wsss4j.seg.DeepLabRecipe;
+import org.wsss4j.seg.DeepLabSpec;
+import org.wsss4j.seg.DeepLabTrainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -45,8 +48,8 @@ import picocli.CommandLine.Model.OptionSpec;
 class OptionDefaultsTest {
 
     /** Per command: option -> the constant its parsed default must equal. */
-    private static final Map<String, Map<String, Object>> CONSTANTS = Map.of(
-            "train-classifier", Map.ofEntries(
+    private static final Map<String, Map<String, Object>> CONSTANTS = Map.ofEntries(
+            Map.entry("train-classifier", Map.ofEntries(
                     entry("--arch", ResNetSpec.REFERENCE_ARCH),
                     entry("--width", ResNetSpec.REFERENCE_WIDTH),
                     entry("--epochs", ClassifierTrainer.Options.REFERENCE_EPOCHS),
@@ -60,8 +63,8 @@ class OptionDefaultsTest {
                             ClassifierAugmentation.REFERENCE_RESIZE_LONG_MAX}),
                     entry("--crop", ClassifierAugmentation.REFERENCE_CROP),
                     entry("--seed", ClassifierTrainer.Options.DEFAULT_SEED),
-                    entry("--checkpoint-minutes", ClassifierTrainer.Options.DEFAULT_CHECKPOINT_MINUTES)),
-            "make-cam", Map.ofEntries(
+                    entry("--checkpoint-minutes", ClassifierTrainer.Options.DEFAULT_CHECKPOINT_MINUTES))),
+            Map.entry("make-cam", Map.ofEntries(
                     entry("--arch", ResNetSpec.REFERENCE_ARCH),
                     entry("--width", ResNetSpec.REFERENCE_WIDTH),
                     entry("--scales", MultiScaleCam.REFERENCE_SCALES),
@@ -72,13 +75,13 @@ class OptionDefaultsTest {
                     entry("--adv-scales", AdvCamParams.REFERENCE_SCALES),
                     entry("--adv-variant", AdvCamParams.DEFAULT_VARIANT),
                     entry("--adv-class-batch", AdvCamParams.DEFAULT_CLASS_BATCH),
-                    entry("--adv-image-batch", AdvCamParams.DEFAULT_IMAGE_BATCH)),
-            "eval-seeds", Map.of(
-                    "--thresholds", SeedEvaluation.SweepRange.REFERENCE.toArray()),
-            "make-ir-labels", Map.of(
+                    entry("--adv-image-batch", AdvCamParams.DEFAULT_IMAGE_BATCH))),
+            Map.entry("eval-seeds", Map.of(
+                    "--thresholds", SeedEvaluation.SweepRange.REFERENCE.toArray())),
+            Map.entry("make-ir-labels", Map.of(
                     "--fg-thres", IrLabels.ADVCAM_FG_THRESHOLD,
-                    "--bg-thres", IrLabels.ADVCAM_BG_THRESHOLD),
-            "train-irn", Map.ofEntries(
+                    "--bg-thres", IrLabels.ADVCAM_BG_THRESHOLD)),
+            Map.entry("train-irn", Map.ofEntries(
                     entry("--arch", ResNetSpec.REFERENCE_ARCH),
                     entry("--width", ResNetSpec.REFERENCE_WIDTH),
                     entry("--epochs", IrnTrainer.Options.REFERENCE_EPOCHS),
@@ -94,15 +97,15 @@ class OptionDefaultsTest {
                     entry("--crop", IrnAugmentation.REFERENCE_CROP),
                     entry("--radius", IrnTrainer.Options.REFERENCE_RADIUS),
                     entry("--seed", IrnTrainer.Options.DEFAULT_SEED),
-                    entry("--checkpoint-minutes", IrnTrainer.Options.DEFAULT_CHECKPOINT_MINUTES)),
-            "make-sem-seg", Map.of(
+                    entry("--checkpoint-minutes", IrnTrainer.Options.DEFAULT_CHECKPOINT_MINUTES))),
+            Map.entry("make-sem-seg", Map.of(
                     "--beta", RandomWalkParams.REFERENCE_BETA,
                     "--exp-times", RandomWalkParams.REFERENCE_EXP_TIMES,
                     "--radius", RandomWalkParams.REFERENCE_RADIUS,
                     "--cam-power", RandomWalkParams.ADVCAM_CAM_POWER,
                     "--bg-thres", RandomWalkParams.REFERENCE_BG_THRES,
-                    "--pad-size", IrnNetwork.REFERENCE_PAD_SIZE),
-            "make-pseudolabels", Map.ofEntries(
+                    "--pad-size", IrnNetwork.REFERENCE_PAD_SIZE)),
+            Map.entry("make-pseudolabels", Map.ofEntries(
                     entry("--arch", ResNetSpec.REFERENCE_ARCH),
                     entry("--width", ResNetSpec.REFERENCE_WIDTH),
                     entry("--scales", MultiScaleCam.REFERENCE_SCALES),
@@ -125,16 +128,23 @@ class OptionDefaultsTest {
                     entry("--beta", RandomWalkParams.REFERENCE_BETA),
                     entry("--exp-times", RandomWalkParams.REFERENCE_EXP_TIMES),
                     entry("--sem-seg-bg-thres", RandomWalkParams.REFERENCE_BG_THRES),
-                    entry("--seed", IrnTrainer.Options.DEFAULT_SEED)),
-            "predict", Map.of(
+                    entry("--seed", IrnTrainer.Options.DEFAULT_SEED))),
+            Map.entry("predict", Map.of(
                     "--scales", PredictParams.REFERENCE_SCALES,
                     "--flip", PredictParams.REFERENCE_FLIP,
-                    "--crf-image", PredictParams.DEFAULT_CRF_IMAGE_OPTION),
-            "reproduce", Map.of(
+                    "--crf-image", PredictParams.DEFAULT_CRF_IMAGE_OPTION)),
+            Map.entry("train-deeplab", Map.of(
+                    "--recipe", DeepLabRecipe.DEFAULT_NAME,
+                    "--arch", DeepLabSpec.REFERENCE_ARCH,
+                    "--width", DeepLabSpec.REFERENCE_WIDTH,
+                    "--validate-every", DeepLabTrainer.Options.DEFAULT_VALIDATE_EVERY,
+                    "--seed", DeepLabTrainer.Options.DEFAULT_SEED,
+                    "--checkpoint-minutes", DeepLabTrainer.Options.DEFAULT_CHECKPOINT_MINUTES)),
+            Map.entry("reproduce", Map.of(
                     "--seed", ClassifierTrainer.Options.DEFAULT_SEED,
                     "--size", ShapesConfig.DEFAULT_SIZE,
-                    "--badge-dropout", ShapesConfig.DEFAULT_BADGE_DROPOUT),
-            "synth", Map.of(
+                    "--badge-dropout", ShapesConfig.DEFAULT_BADGE_DROPOUT)),
+            Map.entry("synth", Map.of(
                     "--images", ShapesConfig.DEFAULT_IMAGES,
                     "--seed", ShapesConfig.DEFAULT_SEED,
                     "--size", ShapesConfig.DEFAULT_SIZE,
@@ -142,24 +152,25 @@ class OptionDefaultsTest {
                     "--badge-dropout", ShapesConfig.DEFAULT_BADGE_DROPOUT,
                     "--badge-cell", ShapesConfig.AUTO_BADGE_CELL,
                     "--body-fidelity", ShapesConfig.DEFAULT_BODY_FIDELITY,
-                    "--body-contrast", ShapesConfig.DEFAULT_BODY_CONTRAST));
+                    "--body-contrast", ShapesConfig.DEFAULT_BODY_CONTRAST)));
 
     /**
      * Per command: defaults that are no hyper-parameter, so no record holds them: split names
      * (the reference's lists), folders, thread counts (0 = one per core), the map method, a shard,
      * how often progress is printed.
      */
-    private static final Map<String, Set<String>> NOT_HYPER_PARAMETERS = Map.of(
-            "dataset", Set.of("--progress-every"),
-            "train-classifier", Set.of("--train-list", "--val-list", "--workers"),
-            "make-cam", Set.of("--list", "--method", "--shard"),
-            "eval-seeds", Set.of("--list"),
-            "make-ir-labels", Set.of("--list", "--threads"),
-            "train-irn", Set.of("--list", "--workers"),
-            "make-sem-seg", Set.of("--list"),
-            "make-pseudolabels", Set.of("--list", "--eval-list", "--method", "--threads"),
-            "predict", Set.of("--threads"),
-            "reproduce", Set.of("--out"));
+    private static final Map<String, Set<String>> NOT_HYPER_PARAMETERS = Map.ofEntries(
+            Map.entry("dataset", Set.of("--progress-every")),
+            Map.entry("train-classifier", Set.of("--train-list", "--val-list", "--workers")),
+            Map.entry("make-cam", Set.of("--list", "--method", "--shard")),
+            Map.entry("eval-seeds", Set.of("--list")),
+            Map.entry("make-ir-labels", Set.of("--list", "--threads")),
+            Map.entry("train-irn", Set.of("--list", "--workers")),
+            Map.entry("make-sem-seg", Set.of("--list")),
+            Map.entry("make-pseudolabels", Set.of("--list", "--eval-list", "--method", "--threads")),
+            Map.entry("predict", Set.of("--threads")),
+            Map.entry("train-deeplab", Set.of("--list", "--val-list", "--workers")),
+            Map.entry("reproduce", Set.of("--out")));
 
     /** A subcommand parsed with only its required options (each given a placeholder). */
     private static CommandLine parsedWithRequiredOnly(String name) {
@@ -224,6 +235,10 @@ class OptionDefaultsTest {
         TrainIrnCommand irn = command("train-irn");
         assertEquals(IrnTrainer.Options.reference(), irn.options());
         assertEquals(IrnAugmentation.REFERENCE, irn.options().augmentation());
+        // the recipe's own values where no option overrides them
+        TrainDeeplabCommand deeplab = command("train-deeplab");
+        assertEquals(DeepLabTrainer.Options.reference(), deeplab.options());
+        assertEquals(DeepLabRecipe.advcam(), deeplab.options().recipe());
     }
 
     @Test
@@ -311,6 +326,10 @@ class OptionDefaultsTest {
                 "--weights", missing, "--voc-root", missing, "--list", missing, "--out", missing, "--scales", "1.0,0");
         assertBadInput(new PredictCommand(), "predict --crf-image",
                 "--weights", missing, "--voc-root", missing, "--list", missing, "--out", missing, "--crf-image", "bgr");
+        assertBadInput(new TrainDeeplabCommand(), "train-deeplab",
+                "--voc-root", missing, "--labels", missing, "--out", missing, "--accumulation", "0");
+        assertBadInput(new TrainDeeplabCommand(), "train-deeplab --recipe",
+                "--voc-root", missing, "--labels", missing, "--out", missing, "--recipe", "caffe");
         assertBadInput(new MakePseudolabelsCommand(), "make-pseudolabels",
                 "--voc-root", missing, "--weights", missing, "--out", missing, "--seed-thresholds", "0.2,0.1,0.01");
     }
