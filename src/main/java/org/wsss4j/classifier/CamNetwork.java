@@ -1,5 +1,6 @@
 package org.wsss4j.classifier;
 
+import org.wsss4j.nn.BatchNormCalibration;
 import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.GraphLayers;
 import org.wsss4j.nn.InputGradientPass;
@@ -200,6 +201,16 @@ public final class CamNetwork {
 
     /** Class maps of one forward pass and dL/dinput for a loss L. */
     public record CamsAndGradient(INDArray cams, INDArray inputGradient, Map<String, INDArray> outputs) {}
+
+    /**
+     * Sets every frozen batch norm's running statistics from {@code batch} ([N, 3, H, W],
+     * normalised images), layer by layer ({@link BatchNormCalibration}): a data-dependent
+     * initialisation for a network trained from scratch.
+     */
+    public void calibrateBatchNorm(INDArray batch) {
+        INDArray x = batch.castTo(dataType());
+        BatchNormCalibration.calibrate(parameters(), name -> graph().output(Map.of(INPUT, x), name).get(name));
+    }
 
     /**
      * The class maps z at {@code x} and the input gradient of L(z) given dL/dz: returns

@@ -84,7 +84,7 @@ public final class ClassifierTrainer {
      * @param workers             data-loading threads
      * @param checkpointMinutes   wall-clock minutes between checkpoints (also at every epoch end)
      * @param calibrateBatchNorm  set the frozen batch norms' statistics from the first training
-     *                            images before step 0 ({@link BatchNormCalibration}; for networks
+     *                            images before step 0 ({@link CamNetwork#calibrateBatchNorm}; for networks
      *                            trained from scratch, not in the reference)
      */
     public record Options(int epochs, int batchSize, double lr, double classifierLrFactor, double weightDecay,
@@ -311,7 +311,7 @@ public final class ClassifierTrainer {
                 for (int i = 0; i < CALIBRATION_BATCHES && first.hasNext(); i++) {
                     parts.add(first.next().inputs());
                 }
-                BatchNormCalibration.calibrate(net, Nd4j.concat(0, parts.toArray(new INDArray[0])));
+                net.calibrateBatchNorm(Nd4j.concat(0, parts.toArray(new INDArray[0])));
             }
             List<EpochResult> results = new ArrayList<>();
             long done = loop.run(startStep, options.epochs(), stopAfterStep, batch -> {

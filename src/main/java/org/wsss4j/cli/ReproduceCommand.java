@@ -106,6 +106,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<Reproduction.Row> rows = new Reproduction(out, vocRoot, shapes, preset, sensitivity, lambdaZero,
                 weights, System.err).overwriting(overwrite.overwrite).run();
         System.out.print(Reproduction.table1(rows));
+        System.out.print(Reproduction.table2(rows));
         System.out.println("results: " + out.resolve("results.json"));
         return 0;
     }

@@ -118,6 +118,11 @@ public final class TrainDeeplabCommand implements Callable<Integer> {
     @Mixin
     OverwriteOption overwrite;
 
+    @Option(names = "--calibrate-bn", description = "Set the frozen batch norms' statistics from the first training"
+            + " crops before step 0: for a network trained without --init, whose norms would otherwise not normalise"
+            + " (not in the reference, which starts from pretrained weights).")
+    boolean calibrateBatchNorm;
+
     @Override
     public Integer call() {
         DeepLabTrainer.Options options = options();
@@ -164,7 +169,7 @@ public final class TrainDeeplabCommand implements Callable<Integer> {
                 r = r.withAugmentation(new SegAugmentation(a.scales(), crop, a.flip()));
             }
             return new DeepLabTrainer.Options(r, seed, workers > 0 ? workers : Runtime.getRuntime().availableProcessors(),
-                    checkpointMinutes, validateEvery);
+                    checkpointMinutes, validateEvery, calibrateBatchNorm);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("train-deeplab: " + e.getMessage());
         }

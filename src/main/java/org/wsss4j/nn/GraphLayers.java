@@ -357,7 +357,7 @@ public final class GraphLayers {
     }
 
     /**
-     * Records a norm's output for {@link org.wsss4j.classifier.BatchNormCalibration}, which reads it as NCHW: in another
+     * Records a norm's output for {@link BatchNormCalibration}, which reads it as NCHW: in another
      * layout an NCHW view is added to the graph, computed only when it is asked for.
      */
     private void recordBatchNormOutput(String name, SDVariable y, double eps) {

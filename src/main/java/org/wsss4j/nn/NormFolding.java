@@ -13,7 +13,7 @@ public enum NormFolding {
     PER_PASS,
     /**
      * Once, into graph constants, when the parameters change ({@link NetworkParameters#refreshFolded()},
-     * called by {@link WeightLoader#load} and {@link org.wsss4j.classifier.BatchNormCalibration}). For inference only:
+     * called by {@link WeightLoader#load} and {@link BatchNormCalibration}). For inference only:
      * the parameters are not connected to the graph's ops, so they get no gradients. Why: a
      * ResNet-50 pass spends ~370 of its ~640 ops on folding (small ops, but each costs the
      * session's per-op overhead), the same work every pass for a network that never changes

@@ -47,9 +47,18 @@ import org.wsss4j.nn.RunProvenance;
  */
 public final class Reproduction {
 
-    /** One row of a results table, mIoU in percent; null where a column is not filled yet. */
+    /**
+     * One row of a results table, mIoU in percent; null where a column is not filled yet or does
+     * not belong to the row's table (Table 1: seed, crf, mask, threshold; Table 2: val, valCrf).
+     */
     public record Row(String table, String method, Double seed, Double crf, Double mask, Double threshold,
-                      String dataset, Map<String, Object> params) {}
+                      String dataset, Map<String, Object> params, Double val, Double valCrf) {
+        /** A Table 1 (or sensitivity) row. */
+        public Row(String table, String method, Double seed, Double crf, Double mask, Double threshold,
+                   String dataset, Map<String, Object> params) {
+            this(table, method, seed, crf, mask, threshold, dataset, params, null, null);
+        }
+    }
 
     private final Path out;
     private final Path vocRoot;
@@ -153,6 +162,10 @@ public final class Reproduction {
             Json.write(out.resolve("results.json"), rows);
         }
         overlays(data, evalIds, out.resolve("cam/maps"), out.resolve("advcam/maps"));
+        if (preset.deeplab() != null) {
+            rows.addAll(table2Rows(data, labelIds, labelList));
+            Json.write(out.resolve("results.json"), rows);
+        }
 
         if (!sensitivity) {
             return rows;
@@ -170,6 +183,27 @@ public final class Reproduction {
                         "sensitivity"));
             }
             Json.write(out.resolve("results.json"), rows);
+        }
+        return rows;
+    }
+
+    /**
+     * Table 2: DeepLab-v2 trained on the CAM and AdvCAM rows' pseudo-labels of {@code ids} and on
+     * their ground truth, each scored on the val images without and with the CRF.
+     */
+    private List<Row> table2Rows(VocDataset data, List<String> ids, String listName) {
+        DeepLabTable t2 = new DeepLabTable(data, preset.deeplab(), out, overwrite, log);
+        List<Row> rows = new ArrayList<>();
+        for (DeepLabTable.Source s : List.of(new DeepLabTable.Source("CAM", out.resolve("cam")),
+                new DeepLabTable.Source("AdvCAM", out.resolve("advcam")),
+                new DeepLabTable.Source("ground truth", null))) {
+            DeepLabTable.Scores sc = t2.run(s, ids, listName);
+            Map<String, Object> p = new LinkedHashMap<>(preset.deeplab().describe());
+            p.put("labels", s.pseudoLabelRun() == null ? "ground truth" : out.relativize(s.pseudoLabelRun().resolve("sem-seg")).toString());
+            p.put("train_images", ids.size());
+            p.put("images", sc.images());
+            rows.add(new Row("2", s.method(), null, null, null, null, preset.dataset(), p, round1(sc.val()),
+                    round1(sc.valCrf())));
         }
         return rows;
     }
@@ -343,6 +377,32 @@ public final class Reproduction {
                 sb.append(String.format(Locale.ROOT, "  %-40s %6.1f   threshold %.2f%n", r.method(), r.seed(), r.threshold()));
             }
         }
+        return sb.toString();
+    }
+
+    /** The Table 2 rows with the paper's numbers beside ours (experiments/paper_numbers.csv). */
+    public static String table2(List<Row> rows) {
+        return table2(rows, PaperNumbers.bundled());
+    }
+
+    static String table2(List<Row> rows, PaperNumbers paper) {
+        List<Row> t2 = rows.stream().filter(r -> "2".equals(r.table())).toList();
+        if (t2.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        Object images = t2.get(0).params() == null ? "?" : t2.get(0).params().get("images");
+        Object train = t2.get(0).params() == null ? "?" : t2.get(0).params().get("train_images");
+        sb.append("Table 2: DeepLab-v2 mIoU (%), dataset ").append(t2.get(0).dataset()).append(", trained on ")
+                .append(train).append(" images, scored on ").append(images).append(" images of 'val'\n");
+        sb.append(String.format(Locale.ROOT, "  %-16s %10s %18s%n", "labels", "val", "val +CRF"));
+        for (Row r : t2) {
+            sb.append(String.format(Locale.ROOT, "  %-16s %10s %18s%n", r.method(),
+                    r.val() == null ? "-" : String.format(Locale.ROOT, "%.1f", r.val()),
+                    cell(r.valCrf(), paper.value("2", r.method(), "val"))));
+        }
+        sb.append("  (ours / paper on VOC 2012 val, where the CAM row is IRN's masks; the paper's numbers are"
+                + " with the CRF)\n");
         return sb.toString();
     }
 

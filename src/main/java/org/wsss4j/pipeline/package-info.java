@@ -5,6 +5,6 @@
  * on the synthetic dataset), where a run's networks start (StartingWeights) and its plan with
  * measured per-image costs (RunPlan).
  *
- * <p>May import: (root), io, data, data.image, data.synth, nn, eval, classifier, cam, crf, refine.
+ * <p>May import: (root), io, data, data.image, data.synth, nn, eval, classifier, cam, crf, refine, seg.
  */
 package org.wsss4j.pipeline;

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.BatchLoader;
@@ -61,8 +63,13 @@ public final class DeepLabTrainer {
      * @param workers           data-loading threads
      * @param checkpointMinutes wall-clock minutes between checkpoints (also at every epoch end)
      * @param validateEvery     steps between validations on the validation list
+     * @param calibrateBatchNorm set the frozen batch norms' statistics from the first training
+     *                          crops before step 0 ({@link DeepLabV2#calibrateBatchNorm}): for a
+     *                          network without pretrained weights, whose norms would otherwise not
+     *                          normalise (its logits start in the thousands); not in the reference
      */
-    public record Options(DeepLabRecipe recipe, long seed, int workers, double checkpointMinutes, int validateEvery) {
+    public record Options(DeepLabRecipe recipe, long seed, int workers, double checkpointMinutes, int validateEvery,
+                          boolean calibrateBatchNorm) {
 
         /** Seed of initialisation, batch order and augmentation. */
         public static final long DEFAULT_SEED = 0;
@@ -74,6 +81,8 @@ public final class DeepLabTrainer {
          * list at full size, which costs about as much as a few hundred training crops on VOC val.
          */
         public static final int DEFAULT_VALIDATE_EVERY = 5000;
+        /** The reference starts from pretrained weights and calibrates nothing. */
+        public static final boolean DEFAULT_CALIBRATE_BATCH_NORM = false;
 
         public Options {
             if (recipe == null) {
@@ -89,7 +98,7 @@ public final class DeepLabTrainer {
         /** {@code recipe} with the other defaults and one loading thread per core. */
         public static Options of(DeepLabRecipe recipe) {
             return new Options(recipe, DEFAULT_SEED, Runtime.getRuntime().availableProcessors(),
-                    DEFAULT_CHECKPOINT_MINUTES, DEFAULT_VALIDATE_EVERY);
+                    DEFAULT_CHECKPOINT_MINUTES, DEFAULT_VALIDATE_EVERY, DEFAULT_CALIBRATE_BATCH_NORM);
         }
 
         /** The default recipe ({@link DeepLabRecipe#DEFAULT_NAME}) with the other defaults. */
@@ -98,19 +107,23 @@ public final class DeepLabTrainer {
         }
 
         public Options withRecipe(DeepLabRecipe r) {
-            return new Options(r, seed, workers, checkpointMinutes, validateEvery);
+            return new Options(r, seed, workers, checkpointMinutes, validateEvery, calibrateBatchNorm);
         }
 
         public Options withSeed(long s) {
-            return new Options(recipe, s, workers, checkpointMinutes, validateEvery);
+            return new Options(recipe, s, workers, checkpointMinutes, validateEvery, calibrateBatchNorm);
         }
 
         public Options withWorkers(int w) {
-            return new Options(recipe, seed, w, checkpointMinutes, validateEvery);
+            return new Options(recipe, seed, w, checkpointMinutes, validateEvery, calibrateBatchNorm);
         }
 
         public Options withValidateEvery(int every) {
-            return new Options(recipe, seed, workers, checkpointMinutes, every);
+            return new Options(recipe, seed, workers, checkpointMinutes, every, calibrateBatchNorm);
+        }
+
+        public Options withCalibrateBatchNorm(boolean c) {
+            return new Options(recipe, seed, workers, checkpointMinutes, validateEvery, c);
         }
 
         /** The recipe, the seed and the validation interval, for a settings record or a sidecar. */
@@ -118,9 +131,13 @@ public final class DeepLabTrainer {
             Map<String, Object> m = new LinkedHashMap<>(recipe.asMap());
             m.put("seed", seed);
             m.put("validate_every", validateEvery);
+            m.put("calibrate_batch_norm", calibrateBatchNorm);
             return m;
         }
     }
+
+    /** Batches whose crops set the batch norms' statistics when {@link Options#calibrateBatchNorm}. */
+    private static final int CALIBRATION_BATCHES = 2;
 
     /** The mIoU (a fraction) of the validation list after {@code step} steps. */
     public record Validation(long step, double miou) {}
@@ -311,6 +328,15 @@ public final class DeepLabTrainer {
                         }
                     }, log);
             long startStep = loop.start(resume, maxStep);
+            if (startStep == 0 && options.calibrateBatchNorm()) {
+                // the first crops of epoch 0 as the network will see them
+                Iterator<BatchLoader.Batch> first = loader.epoch(0, 0);
+                List<INDArray> parts = new ArrayList<>();
+                for (int i = 0; i < CALIBRATION_BATCHES && first.hasNext(); i++) {
+                    parts.add(first.next().inputs());
+                }
+                net.calibrateBatchNorm(Nd4j.concat(0, parts.toArray(new INDArray[0])));
+            }
             for (Parameter p : optimised) {
                 params.put(p.name(), p.variable().getArr());
             }

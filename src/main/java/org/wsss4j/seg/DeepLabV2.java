@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.wsss4j.io.QuietStdout;
+import org.wsss4j.nn.BatchNormCalibration;
 import org.wsss4j.nn.BilinearUpsampling;
 import org.wsss4j.nn.GraphLayers;
 import org.wsss4j.nn.Layout;
@@ -294,6 +295,16 @@ public final class DeepLabV2 {
     /** Any named outputs (e.g. {@link #trainingOutputNames()}) for input {@code x}. */
     public Map<String, INDArray> outputs(INDArray x, String... names) {
         return sd.output(feed(x), names);
+    }
+
+    /**
+     * Sets every frozen batch norm's running statistics from {@code batch} ([N, 3, H, W], prepared
+     * input), layer by layer on the scale-1.0 pass ({@link BatchNormCalibration}; the other scales
+     * share its norms): a data-dependent initialisation for a network trained from scratch.
+     */
+    public void calibrateBatchNorm(INDArray batch) {
+        Map<String, INDArray> feed = feed(batch.castTo(dataType));
+        BatchNormCalibration.calibrate(parameters, name -> sd.output(feed, name).get(name));
     }
 
     /** The MSC-fused logits {@value #FUSED} of {@code x}, [N, K, h, w] (the test path before the final upsampling). */

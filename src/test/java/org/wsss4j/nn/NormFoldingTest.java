@@ -1,6 +1,5 @@
 package org.wsss4j.nn;
 
-import org.wsss4j.classifier.BatchNormCalibration;
 import org.wsss4j.classifier.CamNetwork;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,8 +142,8 @@ class NormFoldingTest {
         CamNetwork onLoad = CamNetwork.build(spec, 5, DataType.DOUBLE, 4, Layout.NHWC, NormFolding.ON_LOAD);
         Nd4j.getRandom().setSeed(9);
         INDArray batch = Nd4j.rand(DataType.DOUBLE, 4, 3, 24, 24).muli(4).subi(1);
-        BatchNormCalibration.calibrate(perPass, batch);
-        BatchNormCalibration.calibrate(onLoad, batch);
+        perPass.calibrateBatchNorm(batch);
+        onLoad.calibrateBatchNorm(batch);
         int compared = 0;
         for (Parameter p : perPass.parameters().all()) {
             if (p.kind() == NetworkParameters.Kind.BN_RUNNING_MEAN || p.kind() == NetworkParameters.Kind.BN_RUNNING_VAR) {

@@ -24,6 +24,10 @@ import org.wsss4j.io.NpzFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.wsss4j.classifier.ClassifierTrainer;
 import org.wsss4j.nn.ResNetSpec;
+import org.wsss4j.seg.DeepLabRecipe;
+import org.wsss4j.seg.DeepLabSpec;
+import org.wsss4j.seg.DeepLabTrainer;
+import org.wsss4j.seg.SegAugmentation;
 import org.wsss4j.refine.IrnAugmentation;
 import org.wsss4j.refine.IrnTrainer;
 
@@ -69,7 +73,7 @@ class ReproductionTest {
         Preset preset = new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.125), t, List.of(1.0, 0.5),
                 new double[] {0.1, 0.7, 0.05}, "train", 4,
                 new AdvCamParams(3, 0.08, 7, 0.5, List.of(0.5, 1.0), AdvCamParams.Variant.REFERENCE, 0), 2, null,
-                tinyLabels(PseudoLabelSettings.irn()), tinyLabels(PseudoLabelSettings.advcam()), false);
+                tinyLabels(PseudoLabelSettings.irn()), tinyLabels(PseudoLabelSettings.advcam()), false, null);
         Path out = dir.resolve("run");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         List<Reproduction.Row> rows = new Reproduction(out, data, preset, false, quiet).run();
@@ -109,6 +113,7 @@ class ReproductionTest {
         List<Reproduction.Row> again = new Reproduction(out, data, preset, false, quiet).run();
         assertEquals(trained, Files.getLastModifiedTime(out.resolve("classifier/classifier.npz")));
         assertEquals(advMap, Files.getLastModifiedTime(out.resolve("advcam/maps/" + ids.get(0) + ".npz")));
+
         assertEquals(irn, Files.getLastModifiedTime(out.resolve("advcam/irn/irn.npz")));
         assertEquals(rows, again);
         assertTrue(Reproduction.table1(rows).contains("AdvCAM"));
@@ -127,6 +132,36 @@ class ReproductionTest {
             assertTrue(Files.isRegularFile(out.resolve("advcam-lambda0/" + id + ".npz")), "lambda 0 " + id);
         }
         assertEquals(advMap, Files.getLastModifiedTime(out.resolve("advcam/maps/" + ids.get(0) + ".npz")));
+
+        // Table 2 on the same folder: Table 1's stages reused, then DeepLab on the CAM masks, the
+        // AdvCAM masks and the ground truth of the same 4 images, scored on 4 val images
+        DeepLabRecipe recipe = DeepLabRecipe.advcam().withIterations(2).withBatch(2, 1).withLr(1e-3)
+                .withAugmentation(new SegAugmentation(List.of(1.0), 49, true));
+        DeepLabTable.Settings tiny = new DeepLabTable.Settings(
+                DeepLabSpec.of(List.of(1, 1, 1, 1), 0.0625, 8, 21).withAtrousRates(List.of(1, 2, 3, 4)),
+                DeepLabTrainer.Options.of(recipe).withWorkers(2).withCalibrateBatchNorm(true), "val", 4);
+        List<Reproduction.Row> withTable2 = new Reproduction(out, data, preset.withDeepLab(tiny), false, quiet).run();
+        assertEquals(rows, withTable2.subList(0, 3));
+        List<Reproduction.Row> t2 = withTable2.subList(3, withTable2.size());
+        assertEquals(List.of("CAM", "AdvCAM", "ground truth"), t2.stream().map(Reproduction.Row::method).toList());
+        List<String> val = org.wsss4j.data.VocDataset.readList(data.resolve("ImageSets/Segmentation/val.txt")).subList(0, 4);
+        for (Reproduction.Row r : t2) {
+            assertEquals("2", r.table());
+            String folder = r.method().equals("ground truth") ? "ground-truth" : r.method().toLowerCase(java.util.Locale.ROOT);
+            Path deeplabRun = out.resolve("deeplab/" + folder);
+            assertTrue(Files.isRegularFile(deeplabRun.resolve("deeplab.npz")), r.method());
+            // the row's scores are the eval command's reading of the two prediction folders
+            org.wsss4j.data.VocDataset d = org.wsss4j.data.VocDataset.open(data);
+            assertEquals(Math.round(10 * org.wsss4j.eval.FolderEvaluation.evaluate(deeplabRun.resolve("val"), d, val).miou()) / 10.0,
+                    r.val(), 1e-9, r.method());
+            assertEquals(Math.round(10 * org.wsss4j.eval.FolderEvaluation.evaluate(deeplabRun.resolve("val-crf"), d, val).miou()) / 10.0,
+                    r.valCrf(), 1e-9, r.method());
+            assertEquals(4, r.params().get("images"));
+        }
+        assertTrue(Reproduction.table2(withTable2).contains("ground truth"));
+        // the labels a DeepLab folder trained on are its settings: the CAM folder names cam/sem-seg's hash
+        assertEquals(org.wsss4j.io.StepFolder.recordedHash(out.resolve("cam/sem-seg")),
+                Json.MAPPER.readTree(out.resolve("deeplab/cam/settings.json").toFile()).get("inputs").get("labels").asText());
 
         // the two pipelines at the same time, from the same classifier: the same rows, and every
         // map and label the same, value for value, as when they ran one after the other

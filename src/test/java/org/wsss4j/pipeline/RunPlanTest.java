@@ -93,7 +93,7 @@ class RunPlanTest {
         Preset v = Preset.voc();
         Preset onVal = new Preset(v.dataset(), v.backbone(), v.training(), v.camScales(), v.seedThresholds(), "val",
                 v.evalImages(), v.advcam(), v.sensitivityImages(), v.labelList(), v.camLabels(), v.advcamLabels(),
-                v.concurrentPipelines());
+                v.concurrentPipelines(), v.deeplab());
         RunPlan.Counts n = RunPlan.Counts.voc(f.open(), onVal);
         // train_aug: 02 aeroplane, 05 sheep + bicycle (3 image-classes); val: 03 bus + car, 04 tvmonitor (3)
         assertEquals(new RunPlan.Counts(0, 2, 2, 2, 2, 3, 3, 3), n);

@@ -62,7 +62,7 @@ class DeepLabTrainerTest {
     private static DeepLabTrainer trainer(Path run, DeepLabV2 net, DeepLabRecipe recipe, List<String> ids,
                                           List<String> val, int validateEvery) {
         return new DeepLabTrainer(data, SegLabels.GROUND_TRUTH, ids, "train_aug", val, net,
-                new DeepLabTrainer.Options(recipe, 3, 2, 10, validateEvery), run,
+                new DeepLabTrainer.Options(recipe, 3, 2, 10, validateEvery, false), run,
                 new PrintStream(new ByteArrayOutputStream()));
     }
 
@@ -249,7 +249,7 @@ class DeepLabTrainerTest {
         }
         Path run = dir.resolve("missing");
         DeepLabTrainer t = new DeepLabTrainer(data, labels.toString(), ids, "train_aug", List.of(),
-                DeepLabV2.build(TINY, DataType.FLOAT, 1), new DeepLabTrainer.Options(recipe(4, 2, 2), 3, 1, 10, 2), run,
+                DeepLabV2.build(TINY, DataType.FLOAT, 1), new DeepLabTrainer.Options(recipe(4, 2, 2), 3, 1, 10, 2, false), run,
                 new PrintStream(new ByteArrayOutputStream()));
         BadInputException e = assertThrows(BadInputException.class, () -> t.train(false));
         assertTrue(e.getMessage().contains(labels.resolve(ids.get(6) + ".png").toString()), e.getMessage());

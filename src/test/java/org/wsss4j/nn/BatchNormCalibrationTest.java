@@ -1,4 +1,6 @@
-package org.wsss4j.classifier;
+package org.wsss4j.nn;
+
+import org.wsss4j.classifier.CamNetwork;
 
 import org.wsss4j.nn.NetworkParameters;
 import org.wsss4j.nn.ResNetSpec;
@@ -16,7 +18,7 @@ class BatchNormCalibrationTest {
         CamNetwork net = CamNetwork.build(ResNetSpec.camBackbone("resnet18", 0.125), 20, DataType.DOUBLE, 4);
         Nd4j.getRandom().setSeed(9);
         INDArray batch = Nd4j.rand(DataType.DOUBLE, 4, 3, 24, 24).muli(4).subi(1);
-        BatchNormCalibration.calibrate(net, batch);
+        net.calibrateBatchNorm(batch);
         // after calibration, (x - mean) / sqrt(var + eps) of each norm's input has per-channel mean 0
         // and variance var / (var + eps) on the same batch; gamma = 1, beta = 0 at initialisation
         NetworkParameters p = net.parameters();

@@ -1,7 +1,7 @@
-package org.wsss4j.classifier;
+package org.wsss4j.nn;
 
-import org.wsss4j.nn.NetworkParameters;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,14 +18,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class BatchNormCalibration {
     private BatchNormCalibration() {}
 
-    /** Calibrates every batch norm of {@code net} on {@code batch} ([N, 3, H, W], normalised images). */
-    public static void calibrate(CamNetwork net, INDArray batch) {
-        NetworkParameters params = net.parameters();
-        INDArray x = batch.castTo(net.dataType());
+    /**
+     * Calibrates every batch norm of a network whose recorded norm outputs
+     * ({@link NetworkParameters#batchNormOutputs()}) {@code output} computes, by name, on the
+     * calibration batch (the caller feeds the graph; e.g. a classifier's input placeholder).
+     */
+    public static void calibrate(NetworkParameters params, Function<String, INDArray> output) {
         for (Map.Entry<String, NetworkParameters.BatchNormOutput> e : params.batchNormOutputs().entrySet()) {
-            String out = e.getValue().output().name();
-            INDArray in = input(params, e.getKey(), e.getValue().eps(),
-                    net.graph().output(Map.of(CamNetwork.INPUT, x), out).get(out));
+            INDArray in = input(params, e.getKey(), e.getValue().eps(), output.apply(e.getValue().output().name()));
             params.get(e.getKey() + ".running_mean").variable().getArr().assign(in.mean(0, 2, 3));
             params.get(e.getKey() + ".running_var").variable().getArr().assign(in.var(false, 0, 2, 3));
             params.refreshFolded(); // the next layer's output must see these statistics
