@@ -259,17 +259,18 @@ public final class GraphLayers {
     /**
      * Whether a dilated k x k convolution from {@code in} to {@code out} channels is built by
      * {@link #dilatedConvByShiftedOutputs} (true) or {@link #dilatedConvByTaps} (false). Both are
-     * exact and do the same multiply-adds at stride 1; they differ in what they hold per pixel.
-     * The tap stack holds the padded input and k*k copies of it, (k*k + 1) * in channels, and its
-     * backward pass as much again; the shifted outputs hold k*k * out channels three times (the
-     * pointwise product, padded, and its k*k slices). For DeepLab-v2's ASPP branches (3x3, 2048 ->
-     * 21 classes, 41 x 41 at batch 5 for a 321 crop) that is 10 * 2048 against 3 * 189 channels
-     * per pixel, benchmarks/RESULTS.md; for a backbone's dilated 3x3 conv (out = in) the tap stack
-     * holds less. The rule k*k * out < in (the pointwise product is narrower than the input) picks
-     * the shifted outputs only where they hold several times less, well away from the break-even
-     * point (near k*k * out = 3 in), so the choice never rests on a close call. Stride > 1 keeps
-     * the tap stack: the shifted outputs compute the pointwise product at every input pixel,
-     * stride^2 times the multiply-adds of the strided taps.
+     * exact and do the same multiply-adds at stride 1; they differ in the memory they fill. The
+     * tap stack holds the padded input and k*k shifted copies of it, (k*k + 1) * in channels per
+     * pixel, and its backward pass one padded-size input gradient per tap; the shifted outputs
+     * hold k*k * out channels per pixel, a few times over. Measured on one DeepLab-v2 ASPP branch
+     * (3x3, 2048 -> 21 classes, 41 x 41 at batch 5, forward and backward, float32; shared cores,
+     * benchmarks/RESULTS.md): at rate 24 the tap stack added 8.0 GB and took 22.6 s per step, the
+     * shifted outputs 0.77 GB and 0.68 s; at rate 6, 4.4 GB and 9.1 s against 0.43 GB and 0.60 s.
+     * The rule k*k * out < in makes every intermediate of the shifted form narrower than the
+     * input, so it holds less than the tap stack whatever the padding; a backbone's dilated 3x3
+     * conv (out = in) keeps the tap stack, which holds less there. Stride > 1 keeps the tap stack
+     * too: the shifted outputs compute the pointwise product at every input pixel, stride^2 times
+     * the multiply-adds of the strided taps.
      */
     static boolean shiftsOutputs(int k, int stride, long in, long out) {
         return stride == 1 && (long) k * k * out < in;
@@ -334,7 +335,10 @@ public final class GraphLayers {
                 shifted[a * k + b] = tap(padded, a, b, k, stride, dilation, first, first + out);
             }
         }
-        SDVariable sum = sd.math().mergeAdd(shifted);
+        // A chain of adds, not libnd4j's mergeadd: on an ASPP branch's [5, 41, 41, 21] taps, mergeadd
+        // and its backward took 58 + 56 ms per step, the eight adds 26 + 1 ms (measured).
+        SDVariable sum = shifted[0];
+        for (int t = 1; t < shifted.length; t++) sum = sum.add(shifted[t]);
         return bias == null ? sum : sd.nn().biasAdd(sum, bias, layout == Layout.NCHW);
     }
 

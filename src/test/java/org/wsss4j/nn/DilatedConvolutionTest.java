@@ -221,7 +221,7 @@ class DilatedConvolutionTest {
 
     /**
      * A layer picks the shifted outputs exactly when stride is 1 and k*k*out < in (the graph then
-     * holds a merge-add and no concat), and either way computes the convolution: ASPP-like
+     * sums the taps with adds and holds no concat; the tap stack adds its bias in the conv), and either way computes the convolution: ASPP-like
      * 3x3 convs with bias at dilation = padding = 2.
      */
     @Test
@@ -241,7 +241,7 @@ class DilatedConvolutionTest {
                 Set<String> ops = sd.getOps().values().stream().map(op -> op.getOp().opName())
                         .collect(Collectors.toSet());
                 String what = layout + " " + in + "->" + out + " stride " + stride + ", ops " + ops;
-                assertEquals(expectShifted, ops.contains("mergeadd"), what);
+                assertEquals(expectShifted, ops.contains("add"), what);
                 assertEquals(!expectShifted, ops.contains("concat"), what);
                 Random r = new Random(in);
                 INDArray bias = random(r, 1, out);
