@@ -5,7 +5,7 @@
 # and, when --verbose, the raw lines of both harnesses (setup, warm-up, min/max, CPU time).
 #
 # Usage: benchmarks/run.sh [--quick] [--verbose] [--size N] [--rounds R] [--advcam | --advcam-only]
-#                         [--adv-steps M] [--adv-classes K]
+#                         [--adv-steps M] [--adv-classes K] [--aspp | --aspp-only] [--aspp-batch B] [--aspp-rate R]
 #   --quick    fewer warm-up steps and repeats, one round (well under 5 minutes on a quiet machine)
 #   --rounds R run the ResNet harnesses R times, Java and PyTorch alternating, and report the
 #              median of the R per-round medians (default 3, 1 with --quick): on a shared or
@@ -16,6 +16,11 @@
 #   --advcam-only  only the AdvCAM measurement
 #   --adv-steps M  steps climbed per scale when timing AdvCAM (default 3; 27 = no extrapolation)
 #   --adv-classes K  also time K classes climbing in one batch on the Java side (default 0 = off)
+#   --aspp     also time one DeepLab-v2 ASPP branch (3x3, 2048 -> 21, 41x41) forward + backward in
+#              both forms of a dilated conv, each in its own JVM (no PyTorch side; ~2 minutes):
+#                aspp_r<R>_b<B> taps_ms=.. shifted_ms=.. taps_peak_mb=.. shifted_peak_mb=.. (..)
+#   --aspp-only      only the ASPP measurement
+#   --aspp-batch B   its batch (default 5, DeepLab-v2's); --aspp-rate R its dilation (default 24)
 #
 # Environment (all optional):
 #   WSSS4J_NATIVE    force a native build: onednn-avx512 | onednn-avx2 | onednn (default: by CPU flags,
@@ -29,7 +34,7 @@ set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 
-quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0 rounds=
+quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0 rounds= aspp=0 aspp_batch=5 aspp_rate=24
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -40,9 +45,13 @@ while [ $# -gt 0 ]; do
     --advcam-only) advcam=1 resnet=0 ;;
     --adv-steps) adv_steps="$2"; shift ;;
     --adv-classes) adv_classes="$2"; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --aspp) aspp=1 ;;
+    --aspp-only) aspp=1 resnet=0 ;;
+    --aspp-batch) aspp_batch="$2"; shift ;;
+    --aspp-rate) aspp_rate="$2"; shift ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (use --quick, --verbose, --size N, --rounds R, --advcam, --advcam-only," \
-         "--adv-steps M, --adv-classes K)" >&2; exit 2 ;;
+         "--adv-steps M, --adv-classes K, --aspp, --aspp-only, --aspp-batch B, --aspp-rate R)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -132,6 +141,13 @@ if [ "$advcam" = 1 ]; then
     --steps "$adv_steps" --classes "$classes"
   run_torch advcam_torch.py "$out/torch_adv.txt" --height 375 --width 500 --steps "$adv_steps"
 fi
+if [ "$aspp" = 1 ]; then
+  # One form per JVM: a process's peak resident set would carry the first form's memory into the second.
+  for form in taps shifted; do
+    run_java org.wsss4j.bench.AsppBranchBenchmark "$out/java_aspp_$form.txt" --form "$form" \
+      --batch "$aspp_batch" --rate "$aspp_rate" --warmup 1 --repeats "$repeats"
+  done
+fi
 echo "run.sh: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 if [ "$verbose" = 1 ]; then
@@ -143,6 +159,9 @@ if [ "$verbose" = 1 ]; then
   done
   [ -f "$out/java_adv.txt" ] && grep -v '^Added differentiated op' "$out/java_adv.txt" | sed 's/^/java  /'
   [ -f "$out/torch_adv.txt" ] && sed 's/^/torch /' "$out/torch_adv.txt"
+  for form in taps shifted; do
+    [ -f "$out/java_aspp_$form.txt" ] && grep -v '^Added differentiated op' "$out/java_aspp_$form.txt" | sed 's/^/java  /'
+  done
 fi
 
 field_of() { # file result-name field -> value or NA
@@ -188,4 +207,12 @@ if [ "$advcam" = 1 ]; then
       "($how; Java: $adv_classes classes climbing in one batch, time / $adv_classes;" \
       "PyTorch: one class at a time as the reference, weight gradients too)"
   fi
+fi
+if [ "$aspp" = 1 ]; then
+  a="aspp_r${aspp_rate}_b${aspp_batch}"
+  echo "$a taps_ms=$(field_of "$out/java_aspp_taps.txt" "aspp_taps_r${aspp_rate}_b${aspp_batch}" median_ms)" \
+    "shifted_ms=$(field_of "$out/java_aspp_shifted.txt" "aspp_shifted_r${aspp_rate}_b${aspp_batch}" median_ms)" \
+    "taps_peak_mb=$(field_of "$out/java_aspp_taps.txt" "aspp_taps_r${aspp_rate}_b${aspp_batch}" first_step_added_mb)" \
+    "shifted_peak_mb=$(field_of "$out/java_aspp_shifted.txt" "aspp_shifted_r${aspp_rate}_b${aspp_batch}" first_step_added_mb)" \
+    "(one branch forward + backward, float32; ms: median step; peak_mb: resident memory the first step adds)"
 fi

@@ -195,7 +195,7 @@ public final class ResNetBenchmark {
      * report it. Less disturbed than wall time when other processes share the cores, though
      * OpenMP threads that spin while waiting count as busy.
      */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return Math.max(0, os.getProcessCpuTime());
         }

@@ -199,7 +199,7 @@ public final class GraphLayers {
                 : register(name + ".weight", gaussian(weightStd, k, k, in, out), Kind.CONV_WEIGHT, group);
         SDVariable b = shared ? existing(name + ".bias")
                 : register(name + ".bias", Nd4j.zeros(dataType, out), Kind.CONV_BIAS, group);
-        return convWith(w, b, x, k, stride, padding, dilation, out, null);
+        return convWith(w, b, x, k, stride, padding, dilation, in, out, null);
     }
 
     /**
@@ -220,19 +220,28 @@ public final class GraphLayers {
 
     /**
      * Convolution with an existing YXIO kernel variable. A dilated kernel goes through
-     * {@link #dilatedConvByTaps}: ND4J 1.0.0-M2.1's oneDNN conv2d refuses any dilation > 1 in
+     * {@link #dilatedConvByTaps} or {@link #dilatedConvByShiftedOutputs} (chosen by
+     * {@link #shiftsOutputs}): ND4J 1.0.0-M2.1's oneDNN conv2d refuses any dilation > 1 in
      * float32 ("could not create a descriptor for a dilated convolution", measured here), and
      * turning oneDNN off makes every convolution 3x slower.
      */
     public SDVariable convWith(SDVariable weight, SDVariable x, int k, int stride, int padding, int dilation) {
-        return convWith(weight, null, x, k, stride, padding, dilation, -1, null);
+        return convWith(weight, null, x, k, stride, padding, dilation, -1, -1, null);
     }
 
-    /** As above, adding a per-output-channel {@code bias} ([out]) when it is not null. */
+    /**
+     * As above, adding a per-output-channel {@code bias} ([out]) when it is not null. {@code in}
+     * and {@code out} are the kernel's channels, needed when the kernel is computed in the graph
+     * (a folded kernel has no array to read the sizes from); -1 reads them from the kernel variable.
+     */
     private SDVariable convWith(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride, int padding,
-                                int dilation, long out, SDVariable transposedWeight) {
+                                int dilation, long in, long out, SDVariable transposedWeight) {
         if (dilation > 1 && k > 1) {
-            SDVariable y = dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, out);
+            long inChannels = in > 0 ? in : weight.getArr().size(2);
+            long outChannels = out > 0 ? out : weight.getArr().size(3);
+            SDVariable y = shiftsOutputs(k, stride, inChannels, outChannels)
+                    ? dilatedConvByShiftedOutputs(weight, bias, x, k, stride, padding, dilation, outChannels)
+                    : dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, outChannels);
             tape.add(new TapeEntry.Unsupported("dilated convolution (dilation " + dilation + ")", y));
             return y;
         }
@@ -245,6 +254,26 @@ public final class GraphLayers {
         SDVariable y = bias == null ? sd.cnn().conv2d(x, weight, config) : sd.cnn().conv2d(x, weight, bias, config);
         tape.add(new TapeEntry.Conv(x, y, weight, k, stride, padding, layout, transposedWeight));
         return y;
+    }
+
+    /**
+     * Whether a dilated k x k convolution from {@code in} to {@code out} channels is built by
+     * {@link #dilatedConvByShiftedOutputs} (true) or {@link #dilatedConvByTaps} (false). Both are
+     * exact and do the same multiply-adds at stride 1; they differ in the memory they fill. The
+     * tap stack holds the padded input and k*k shifted copies of it, (k*k + 1) * in channels per
+     * pixel, and its backward pass one padded-size input gradient per tap; the shifted outputs
+     * hold k*k * out channels per pixel, a few times over. Measured on one DeepLab-v2 ASPP branch
+     * (3x3, 2048 -> 21 classes, 41 x 41 at batch 5, forward and backward, float32; shared cores,
+     * benchmarks/RESULTS.md): at rate 24 the tap stack added 8.0 GB and took 22.6 s per step, the
+     * shifted outputs 0.77 GB and 0.68 s; at rate 6, 4.4 GB and 9.1 s against 0.43 GB and 0.60 s.
+     * The rule k*k * out < in makes every intermediate of the shifted form narrower than the
+     * input, so it holds less than the tap stack whatever the padding; a backbone's dilated 3x3
+     * conv (out = in) keeps the tap stack, which holds less there. Stride > 1 keeps the tap stack
+     * too: the shifted outputs compute the pointwise product at every input pixel, stride^2 times
+     * the multiply-adds of the strided taps.
+     */
+    static boolean shiftsOutputs(int k, int stride, long in, long out) {
+        return stride == 1 && (long) k * k * out < in;
     }
 
     /**
@@ -262,39 +291,92 @@ public final class GraphLayers {
     /**
      * As above with an optional bias. {@code out} is the kernel's output channels, needed when
      * the kernel is computed in the graph (a folded kernel has no array to read the size from);
-     * -1 reads it from the kernel variable.
+     * -1 reads it from the kernel variable. Public for measurements of one form
+     * ({@code bench.AsppBranchBenchmark}); layers pick their form by {@link #shiftsOutputs}.
      */
-    private SDVariable dilatedConvByTaps(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride,
-                                         int padding, int dilation, long outChannels) {
-        SDVariable padded = x;
-        if (padding > 0) {
-            INDArray pads = Nd4j.createFromArray(layout.spatialPads(padding, padding, padding, padding));
-            padded = sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, 0.0);
-        }
+    public SDVariable dilatedConvByTaps(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride,
+                                 int padding, int dilation, long outChannels) {
+        SDVariable padded = padSpatially(x, padding);
         SDVariable[] taps = new SDVariable[k * k];
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < k; b++) {
-                long endH = -(long) (k - 1 - a) * dilation;
-                long endW = -(long) (k - 1 - b) * dilation;
-                // Mask bits: batch and channels whole; an end of 0 means "to the end" (end mask).
-                int whole = layout.maskBits(true, true, false, false);
-                int endMask = whole | layout.maskBits(false, false, endH == 0, endW == 0);
-                taps[a * k + b] = sd.stridedSlice(padded,
-                        layout.place(0, 0, (long) a * dilation, (long) b * dilation),
-                        layout.place(0, 0, endH, endW),
-                        layout.place(1, 1, stride, stride),
-                        whole, endMask, 0, 0, 0);
+                taps[a * k + b] = tap(padded, a, b, k, stride, dilation, -1, -1);
             }
         }
         SDVariable stacked = sd.concat(layout.channelAxis(), taps);
         long out = outChannels > 0 ? outChannels : weight.getArr().size(3);
         SDVariable flatKernel = weight.reshape(1, 1, -1, out);
-        Conv2DConfig pointwise = Conv2DConfig.builder()
+        return bias == null ? sd.cnn().conv2d(stacked, flatKernel, pointwiseConfig())
+                : sd.cnn().conv2d(stacked, flatKernel, bias, pointwiseConfig());
+    }
+
+    /**
+     * The same dilated convolution with the taps taken on the output side: one 1x1 convolution
+     * from the I input channels to k*k*O channels, the O outputs of every tap's weights W[a, b]
+     * (unshifted), then for each tap its O-channel slice, zero-padded and shifted by the tap's
+     * offset, summed over the taps: output(i, j) = sum over (a, b) of (W[a, b]^T x)_pad(i*s + a*d,
+     * j*s + b*d), which equals the tap stack's sum because a 1x1 convolution maps the zero padding
+     * to zero. The kernel [k, k, I, O] permuted to [I, k, k, O] and reshaped to [1, 1, I, k*k*O]
+     * lists the taps row-major with the output channels inside, so tap t = a*k + b owns channels
+     * [t*O, (t+1)*O). Same parameters, same arithmetic up to the order of the float sums, and
+     * differentiable; why it exists: {@link #shiftsOutputs}. Public as {@link #dilatedConvByTaps} is.
+     *
+     * @param outChannels the kernel's O; -1 reads it from the kernel variable
+     */
+    public SDVariable dilatedConvByShiftedOutputs(SDVariable weight, SDVariable bias, SDVariable x, int k, int stride,
+                                           int padding, int dilation, long outChannels) {
+        long out = outChannels > 0 ? outChannels : weight.getArr().size(3);
+        SDVariable tapKernel = weight.permute(2, 0, 1, 3).reshape(1, 1, -1, (long) k * k * out);
+        SDVariable padded = padSpatially(sd.cnn().conv2d(x, tapKernel, pointwiseConfig()), padding);
+        SDVariable[] shifted = new SDVariable[k * k];
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                long first = (long) (a * k + b) * out;
+                shifted[a * k + b] = tap(padded, a, b, k, stride, dilation, first, first + out);
+            }
+        }
+        // A chain of adds, not libnd4j's mergeadd: on an ASPP branch's [5, 41, 41, 21] taps, mergeadd
+        // and its backward took 58 + 56 ms per step, the eight adds 26 + 1 ms (measured).
+        SDVariable sum = shifted[0];
+        for (int t = 1; t < shifted.length; t++) sum = sum.add(shifted[t]);
+        return bias == null ? sum : sd.nn().biasAdd(sum, bias, layout == Layout.NCHW);
+    }
+
+    /** x zero-padded by {@code padding} on all four spatial sides (x itself when padding is 0). */
+    private SDVariable padSpatially(SDVariable x, int padding) {
+        if (padding == 0) {
+            return x;
+        }
+        INDArray pads = Nd4j.createFromArray(layout.spatialPads(padding, padding, padding, padding));
+        return sd.nn().pad(x, sd.constant(pads), PadMode.CONSTANT, 0.0);
+    }
+
+    /**
+     * Tap (a, b) of a dilated k x k window over a padded activation: the strided slice read at
+     * offset (a*d, b*d), its end given relative to the input's end so any input size works; all
+     * channels when {@code channelEnd} is -1, else channels [channelBegin, channelEnd).
+     */
+    private SDVariable tap(SDVariable padded, int a, int b, int k, int stride, int dilation, long channelBegin,
+                           long channelEnd) {
+        boolean allChannels = channelEnd < 0;
+        long endH = -(long) (k - 1 - a) * dilation;
+        long endW = -(long) (k - 1 - b) * dilation;
+        // Mask bits: batch (and channels when all are read) whole; an end of 0 means "to the end" (end mask).
+        int whole = layout.maskBits(true, allChannels, false, false);
+        int endMask = whole | layout.maskBits(false, false, endH == 0, endW == 0);
+        return sd.stridedSlice(padded,
+                layout.place(0, allChannels ? 0 : channelBegin, (long) a * dilation, (long) b * dilation),
+                layout.place(0, allChannels ? 0 : channelEnd, endH, endW),
+                layout.place(1, 1, stride, stride),
+                whole, endMask, 0, 0, 0);
+    }
+
+    /** A 1x1 convolution, stride 1, no padding, in this layout with a YXIO kernel. */
+    private Conv2DConfig pointwiseConfig() {
+        return Conv2DConfig.builder()
                 .kH(1).kW(1).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
                 .paddingMode(PaddingMode.VALID).dataFormat(layout.convFormat()).weightsFormat(WeightsFormat.YXIO)
                 .build();
-        return bias == null ? sd.cnn().conv2d(stacked, flatKernel, pointwise)
-                : sd.cnn().conv2d(stacked, flatKernel, bias, pointwise);
     }
 
     /**
@@ -332,7 +414,7 @@ public final class GraphLayers {
                                           int stride, int padding, int dilation, double eps, Group group) {
         SDVariable[] fold = shared ? existingFold(bnName) : null;
         if (fold != null) {
-            return convWith(fold[0], fold[1], x, k, stride, padding, dilation, out, fold[2]);
+            return convWith(fold[0], fold[1], x, k, stride, padding, dilation, in, out, fold[2]);
         }
         double std = Math.sqrt(2.0 / ((double) out * k * k));
         SDVariable w = register(convName + ".weight", gaussian(std, k, k, in, out), Kind.CONV_WEIGHT, group);
@@ -351,7 +433,7 @@ public final class GraphLayers {
             shift = scaleShift[1];
         }
         folds.put(bnName, new SDVariable[] {folded, shift, transposed});
-        SDVariable y = convWith(folded, shift, x, k, stride, padding, dilation, out, transposed);
+        SDVariable y = convWith(folded, shift, x, k, stride, padding, dilation, in, out, transposed);
         recordBatchNormOutput(bnName, y, eps);
         return y;
     }
