@@ -20,7 +20,8 @@ import org.wsss4j.data.synth.ShapesSplits;
 public final class RunPlan {
 
     /** The kinds of work whose cost per unit was measured. */
-    public enum Work { DATASET, CLASSIFIER, CAM_MAPS, ADVCAM_MAPS, CONTROL_MAPS, SEED_CRF, IR_LABELS, IRN, WALK }
+    public enum Work { DATASET, CLASSIFIER, CAM_MAPS, ADVCAM_MAPS, CONTROL_MAPS, SEED_CRF, IR_LABELS, IRN, WALK, DEEPLAB,
+        PREDICT }
 
     /** What a cost is counted per. */
     public enum Unit {
@@ -105,7 +106,9 @@ public final class RunPlan {
             // forward alone takes 0.47 s an image (909-955 ms per batch of 2 at 512 px, 2026-12-04).
             Work.IRN, new Cost(Unit.IMAGE_PASS, null),
             // Not measured: the random walk on VOC-sized images.
-            Work.WALK, new Cost(Unit.IMAGE, null)));
+            Work.WALK, new Cost(Unit.IMAGE, null),
+            Work.DEEPLAB, new Cost(Unit.IMAGE_PASS, null),
+            Work.PREDICT, new Cost(Unit.IMAGE, null)));
 
     /**
      * The synthetic preset at 128 px (ResNet-18 x0.25), measured in whole reproduce runs on a
@@ -133,7 +136,12 @@ public final class RunPlan {
             Work.IR_LABELS, new Cost(Unit.IMAGE, 0.05),
             // IRN at 1.48 steps of 8 images a second (table1.md, 2026-12-07).
             Work.IRN, new Cost(Unit.IMAGE_PASS, 1 / (1.48 * 8)),
-            Work.WALK, new Cost(Unit.IMAGE, 0.06)));
+            Work.WALK, new Cost(Unit.IMAGE, 0.06),
+            // 150 iterations of 10 crops of 97 px in 2:20 on the 2-core AMD EPYC, quiet (table1.md,
+            // 2026-12-07 23:25, train-deeplab with the preset's network); one prediction at most
+            // 0.1 s (100 val images in 10 s, the JVM's start included)
+            Work.DEEPLAB, new Cost(Unit.IMAGE_PASS, 140.0 / (150 * 10)),
+            Work.PREDICT, new Cost(Unit.IMAGE, 0.1)));
 
     private static Map<Work, Cost> costs(Object... workAndCost) {
         Map<Work, Cost> m = new EnumMap<>(Work.class);
@@ -262,6 +270,16 @@ public final class RunPlan {
             s.add(new Stage("sensitivity maps (" + settings + " settings)", Work.ADVCAM_MAPS,
                     settings * n.sensitivityImages(), 1,
                     n.sensitivityClasses() < 0 ? -1 : settings * n.sensitivityClasses()));
+        }
+        if (preset.deeplab() != null) {
+            DeepLabTable.Settings d = preset.deeplab();
+            int iterations = d.training().recipe().iterations();
+            int batch = d.training().recipe().effectiveBatch();
+            for (String labels : List.of("CAM masks", "AdvCAM masks", "ground truth")) {
+                s.add(new Stage("DeepLab on " + labels, Work.DEEPLAB, batch, iterations, -1));
+            }
+            // each network predicts the val images twice: without and with the CRF
+            s.add(new Stage("DeepLab val predictions", Work.PREDICT, d.valImages() > 0 ? 6 * d.valImages() : -1, 1, -1));
         }
         notes.add("IRN's backbone: " + (weights.irn() != null ? weights.irn() : weights.imagenet() != null
                 ? weights.imagenet() : "the classifier's"));
