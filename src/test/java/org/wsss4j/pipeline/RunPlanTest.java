@@ -36,7 +36,7 @@ class RunPlanTest {
     void eachEstimateIsTheStagesWorkTimesItsCost() throws Exception {
         StartingWeights fromImagenet = new StartingWeights(true, Files.createFile(dir.resolve("in.npz")), null, null,
                 false);
-        RunPlan plan = RunPlan.of(Preset.voc(), COUNTS, fromImagenet, true, true, MADE_UP);
+        RunPlan plan = RunPlan.of(Preset.voc().withDeepLab(null), COUNTS, fromImagenet, true, true, MADE_UP);
 
         // reproduce's order: classifier, CAM's pipeline, AdvCAM's, the control, lambda 0, the grid
         List<String> pipeline = List.of("maps", "seeds + CRF", "IR labels", "IRN training", "random walk");
@@ -120,5 +120,22 @@ class RunPlanTest {
         assertEquals("4.2 min", RunPlan.duration(250));
         assertEquals("3.0 h", RunPlan.duration(3 * 3600));
         assertEquals("36.0 days", RunPlan.duration(36 * 86400));
+    }
+
+    @Test
+    void table2AddsTheThreeDeepLabTrainingsAndTheirPredictions() {
+        Preset shapes = Preset.shapes(128);
+        RunPlan plan = RunPlan.of(shapes, RunPlan.Counts.synthetic(org.wsss4j.data.synth.ShapesConfig.defaults(), shapes),
+                StartingWeights.none(), false, false, RunPlan.SHAPES_CPU);
+        List<String> names = plan.stages().stream().map(RunPlan.Stage::name).toList();
+        assertEquals(List.of("DeepLab on CAM masks", "DeepLab on AdvCAM masks", "DeepLab on ground truth",
+                "DeepLab val predictions"), names.subList(names.size() - 4, names.size()));
+        // by hand: 150 iterations of 10 crops at 140 s per 1,500 crops; 3 networks x 2 passes x 100 images x 0.1 s
+        assertEquals(140.0, plan.seconds(stage(plan, "DeepLab on ground truth")), 1e-9);
+        assertEquals(60.0, plan.seconds(stage(plan, "DeepLab val predictions")), 1e-9);
+        // without Table 2, none
+        RunPlan without = RunPlan.of(shapes.withDeepLab(null), RunPlan.Counts.synthetic(
+                org.wsss4j.data.synth.ShapesConfig.defaults(), shapes), StartingWeights.none(), false, false, RunPlan.SHAPES_CPU);
+        assertTrue(without.stages().stream().noneMatch(st -> st.name().startsWith("DeepLab")));
     }
 }
