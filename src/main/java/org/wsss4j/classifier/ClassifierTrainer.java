@@ -306,12 +306,7 @@ public final class ClassifierTrainer {
             long startStep = loop.start(resume, maxStep);
             if (startStep == 0 && options.calibrateBatchNorm()) {
                 // the first batches of epoch 0 as the network will see them
-                Iterator<BatchLoader.Batch> first = loader.epoch(0, 0);
-                List<INDArray> parts = new ArrayList<>();
-                for (int i = 0; i < CALIBRATION_BATCHES && first.hasNext(); i++) {
-                    parts.add(first.next().inputs());
-                }
-                net.calibrateBatchNorm(Nd4j.concat(0, parts.toArray(new INDArray[0])));
+                net.calibrateBatchNorm(loader.firstInputs(CALIBRATION_BATCHES));
             }
             List<EpochResult> results = new ArrayList<>();
             long done = loop.run(startStep, options.epochs(), stopAfterStep, batch -> {

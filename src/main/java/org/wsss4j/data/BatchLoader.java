@@ -83,6 +83,19 @@ public final class BatchLoader implements AutoCloseable {
         return order;
     }
 
+    /**
+     * The inputs of epoch 0's first {@code batches} batches, concatenated: what a network sees
+     * first, for a data-dependent initialisation (batch-norm calibration).
+     */
+    public INDArray firstInputs(int batches) {
+        Iterator<Batch> first = epoch(0, 0);
+        List<INDArray> parts = new ArrayList<>();
+        for (int i = 0; i < batches && first.hasNext(); i++) {
+            parts.add(first.next().inputs());
+        }
+        return Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
+
     /** The batches of {@code epoch} from batch index {@code firstBatch} on. */
     public Iterator<Batch> epoch(int epoch, int firstBatch) {
         List<String> order = order(epoch);

@@ -330,12 +330,7 @@ public final class DeepLabTrainer {
             long startStep = loop.start(resume, maxStep);
             if (startStep == 0 && options.calibrateBatchNorm()) {
                 // the first crops of epoch 0 as the network will see them
-                Iterator<BatchLoader.Batch> first = loader.epoch(0, 0);
-                List<INDArray> parts = new ArrayList<>();
-                for (int i = 0; i < CALIBRATION_BATCHES && first.hasNext(); i++) {
-                    parts.add(first.next().inputs());
-                }
-                net.calibrateBatchNorm(Nd4j.concat(0, parts.toArray(new INDArray[0])));
+                net.calibrateBatchNorm(loader.firstInputs(CALIBRATION_BATCHES));
             }
             for (Parameter p : optimised) {
                 params.put(p.name(), p.variable().getArr());
