@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PresetTest {
@@ -38,5 +39,14 @@ class PresetTest {
         assertTrue(shapes.concurrentPipelines());
         assertFalse(shapes.withConcurrentPipelines(false).concurrentPipelines());
         assertEquals(shapes.advcam(), shapes.withConcurrentPipelines(false).advcam());
+
+        // Table 2: VOC starts from pretrained weights as the reference does; the synthetic network
+        // trains from scratch, so its frozen norms are set from data first (without, the loss is NaN
+        // by the third step)
+        assertFalse(voc.deeplab().training().calibrateBatchNorm());
+        assertEquals(org.wsss4j.seg.DeepLabSpec.reference(21), voc.deeplab().spec());
+        assertTrue(shapes.deeplab().training().calibrateBatchNorm());
+        assertEquals(8, shapes.deeplab().spec().outputStride());
+        assertEquals(List.of(6, 12, 18, 24), shapes.deeplab().spec().atrousRates());
     }
 }
