@@ -5,6 +5,7 @@ import org.wsss4j.nn.Checkpoint;
 import org.wsss4j.nn.GraphLayers;
 import org.wsss4j.nn.InputGradientPass;
 import org.wsss4j.nn.Layout;
+import org.wsss4j.nn.LossGradients;
 import org.wsss4j.nn.NetworkParameters;
 import org.wsss4j.nn.NormFolding;
 import org.wsss4j.nn.PooledInferenceSession;
@@ -74,12 +75,12 @@ public final class CamNetwork {
     private final SDVariable logits;
     private final NetworkParameters parameters;
     private final List<TapeEntry> tape;
-    private String currentLoss;
-    private boolean gradientFunctionBuilt;
+    private final LossGradients lossGradients;
 
     private CamNetwork(ResNetSpec spec, int numClasses, DataType dataType, long seed, Layout layout,
                        NormFolding folding) {
         this.sd = SameDiff.create();
+        this.lossGradients = new LossGradients(sd);
         this.spec = spec;
         this.numClasses = numClasses;
         this.dataType = dataType;
@@ -286,10 +287,9 @@ public final class CamNetwork {
      */
     public CamsAndGradient camsAndInputGradient(Map<String, INDArray> placeholders, String lossName,
                                                 String... extraOutputs) {
-        useLoss(lossName);
         List<String> outs = new ArrayList<>(List.of(CAMS));
         outs.addAll(List.of(extraOutputs));
-        OutAndGrad og = gradients(() -> sd.calculateGradientsAndOutputs(placeholders, outs, List.of(INPUT)));
+        OutAndGrad og = lossGradients.ofVariables(placeholders, lossName, outs, List.of(INPUT));
         Map<String, INDArray> outputs = new LinkedHashMap<>(og.getOutputs());
         return new CamsAndGradient(outputs.get(CAMS), og.getGradients().get(INPUT), outputs);
     }
@@ -310,39 +310,8 @@ public final class CamNetwork {
                     + " batch norms are folded into constants, so its parameters get no gradients; build it with"
                     + " CamNetwork.build to train");
         }
-        useLoss(lossName);
-        Map<String, String> byVariable = new LinkedHashMap<>();
-        for (Parameter p : params) {
-            if (!p.kind().trainable()) {
-                throw new IllegalArgumentException(p.name() + " is a constant (" + p.kind() + "), not differentiable");
-            }
-            byVariable.put(p.variable().name(), p.name());
-        }
-        OutAndGrad og = gradients(() -> sd.calculateGradientsAndOutputs(placeholders, List.of(outputs), byVariable.keySet()));
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        byVariable.forEach((variable, name) -> grads.put(name, og.getGradients().get(variable)));
-        return new ParameterGradients(og.getOutputs() == null ? Map.of() : og.getOutputs(), grads);
-    }
-
-    private void useLoss(String lossName) {
-        if (!sd.hasVariable(lossName)) {
-            throw new IllegalArgumentException("no variable '" + lossName + "' in the graph");
-        }
-        if (!lossName.equals(currentLoss)) {
-            sd.setLossVariables(lossName);
-            currentLoss = lossName;
-            gradientFunctionBuilt = false;
-        }
-    }
-
-    /** The first gradient call of a loss builds SameDiff's gradient function, which chatters on stdout. */
-    private OutAndGrad gradients(java.util.function.Supplier<OutAndGrad> call) {
-        if (gradientFunctionBuilt) {
-            return call.get();
-        }
-        OutAndGrad og = org.wsss4j.io.QuietStdout.call(call);
-        gradientFunctionBuilt = true;
-        return og;
+        LossGradients.Result r = lossGradients.ofParameters(placeholders, lossName, params, List.of(outputs));
+        return new ParameterGradients(r.outputs(), r.gradients());
     }
 
     private INDArray checkInput(INDArray x) {

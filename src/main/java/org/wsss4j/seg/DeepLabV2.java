@@ -7,18 +7,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.wsss4j.io.QuietStdout;
 import org.wsss4j.nn.BatchNormCalibration;
 import org.wsss4j.nn.BilinearUpsampling;
 import org.wsss4j.nn.GraphLayers;
 import org.wsss4j.nn.Layout;
+import org.wsss4j.nn.LossGradients;
 import org.wsss4j.nn.NetworkParameters;
 import org.wsss4j.nn.NetworkParameters.Group;
 import org.wsss4j.nn.NetworkParameters.Parameter;
@@ -80,14 +79,14 @@ public final class DeepLabV2 {
     private final List<SDVariable> scaledLogits = new ArrayList<>();
     private final SDVariable fused;
     private final NetworkParameters parameters;
-    private String currentLoss;
-    private boolean gradientFunctionBuilt;
+    private final LossGradients lossGradients;
     /** {@link #feed}'s interpolation matrices for the last input size asked. */
     private long[] matricesSize;
     private Map<String, INDArray> matrices;
 
     private DeepLabV2(DeepLabSpec spec, DataType dataType, long seed, Layout layout, NormFolding folding) {
         this.sd = SameDiff.create();
+        this.lossGradients = new LossGradients(sd);
         this.spec = spec;
         this.dataType = dataType;
         this.layout = layout;
@@ -329,47 +328,14 @@ public final class DeepLabV2 {
                     + " batch norms are folded into constants, so its parameters get no gradients; build it with"
                     + " DeepLabV2.build to train");
         }
-        useLoss(lossName);
-        Map<String, String> byVariable = new LinkedHashMap<>();
-        for (Parameter p : params) {
-            if (!p.kind().trainable()) {
-                throw new IllegalArgumentException(p.name() + " is a constant (" + p.kind() + "), not differentiable");
-            }
-            byVariable.put(p.variable().name(), p.name());
-        }
-        OutAndGrad og = gradients(() -> sd.calculateGradientsAndOutputs(placeholders, List.of(outputs),
-                byVariable.keySet()));
-        Map<String, INDArray> grads = new LinkedHashMap<>();
-        byVariable.forEach((variable, name) -> grads.put(name, og.getGradients().get(variable)));
-        return new Gradients(og.getOutputs() == null ? Map.of() : og.getOutputs(), grads);
+        LossGradients.Result r = lossGradients.ofParameters(placeholders, lossName, params, List.of(outputs));
+        return new Gradients(r.outputs(), r.gradients());
     }
 
     /** The gradient of the scalar loss {@code lossName} w.r.t. the input placeholder, [N, 3, H, W]. */
     public INDArray inputGradient(Map<String, INDArray> placeholders, String lossName) {
-        useLoss(lossName);
-        OutAndGrad og = gradients(() -> sd.calculateGradientsAndOutputs(placeholders, List.of(), List.of(INPUT)));
+        OutAndGrad og = lossGradients.ofVariables(placeholders, lossName, List.of(), List.of(INPUT));
         return og.getGradients().get(INPUT);
-    }
-
-    private void useLoss(String lossName) {
-        if (!sd.hasVariable(lossName)) {
-            throw new IllegalArgumentException("no variable '" + lossName + "' in the graph");
-        }
-        if (!lossName.equals(currentLoss)) {
-            sd.setLossVariables(lossName);
-            currentLoss = lossName;
-            gradientFunctionBuilt = false;
-        }
-    }
-
-    /** The first gradient call of a loss builds SameDiff's gradient function, which chatters on stdout. */
-    private OutAndGrad gradients(Supplier<OutAndGrad> call) {
-        if (gradientFunctionBuilt) {
-            return call.get();
-        }
-        OutAndGrad og = QuietStdout.call(call);
-        gradientFunctionBuilt = true;
-        return og;
     }
 
     private INDArray checkInput(INDArray x) {
