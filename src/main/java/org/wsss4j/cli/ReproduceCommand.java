@@ -65,6 +65,12 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " reference's; see zoo/); default: --imagenet-weights if given, else the classifier's backbone.")
     Path irnPretrained;
 
+    @Option(names = "--deeplab-init", paramLabel = "NPZ", description = "Weights Table 2's DeepLab-v2 starts from:"
+            + " ImageNet ResNet-101 as the AdvCAM authors did, in deeplab-pytorch's or torchvision's layout"
+            + " (zoo/deeplabv2-resnet101/README.md). Required with --voc-root --table2 unless --from-scratch;"
+            + " the synthetic preset trains its small DeepLab from scratch.")
+    Path deeplabInit;
+
     @Option(names = "--lambda-zero", description = "Also climb with lambda = 0 (no restriction of the already"
             + " activated regions) on every eval image: a Table 1 row beside AdvCAM's.")
     boolean lambdaZero;
@@ -98,12 +104,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         ShapesConfig shapes = ShapesConfig.defaults().withSize(size).withBadgeDropout(badgeDropout);
         // and so is a VOC run without weights: it exits 2 pointing to zoo/
         StartingWeights weights = new StartingWeights(vocRoot != null, imagenetWeights, classifierWeights,
-                irnPretrained, fromScratch);
+                irnPretrained, fromScratch, deeplabInit);
         Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(size);
         preset = preset.withTraining(preset.training().withSeed(seed));
         if (!table2) {
             preset = preset.withDeepLab(null);
         }
+        weights.requireDeepLabStart(preset.deeplab() != null);
         if (concurrentPipelines != null) {
             preset = preset.withConcurrentPipelines(concurrentPipelines);
         }

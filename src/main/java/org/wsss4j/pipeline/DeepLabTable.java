@@ -15,6 +15,7 @@ import org.wsss4j.nn.RunProvenance;
 import org.wsss4j.seg.DeepLabSpec;
 import org.wsss4j.seg.DeepLabTrainer;
 import org.wsss4j.seg.DeepLabV2;
+import org.wsss4j.seg.DeepLabWeights;
 import org.wsss4j.seg.PredictParams;
 import org.wsss4j.seg.PredictRun;
 import org.wsss4j.seg.SegLabels;
@@ -69,9 +70,12 @@ public final class DeepLabTable {
     private final Path out;
     private final boolean overwrite;
     private final PrintStream log;
+    private final Path init;
 
-    DeepLabTable(VocDataset data, Settings settings, Path out, boolean overwrite, PrintStream log) {
+    /** @param init weights DeepLab-v2 starts from (the AdvCAM authors': ImageNet ResNet-101); null = the seeded initialisation */
+    DeepLabTable(VocDataset data, Settings settings, Path init, Path out, boolean overwrite, PrintStream log) {
         this.data = data;
+        this.init = init;
         this.settings = settings;
         this.out = out;
         this.overwrite = overwrite;
@@ -101,7 +105,7 @@ public final class DeepLabTable {
 
     private Path train(Source source, List<String> ids, String listName, Path dir) {
         Path done = DeepLabTrainer.finalCheckpoint(dir);
-        Map<String, Object> initial = DeepLabTrainer.initialWeights(null);
+        Map<String, Object> initial = DeepLabTrainer.initialWeights(init);
         // the folder's settings are checked before a finished network is reused
         StepFolder.open(dir, DeepLabTrainer.stepSettings(settings.training(), settings.spec(), source.labels(), ids,
                 List.of(), initial), RunProvenance.madeBy(), overwrite);
@@ -113,6 +117,11 @@ public final class DeepLabTable {
                 + listName + "' images with " + source.method() + " labels, "
                 + settings.training().recipe().iterations() + " iterations -> " + dir);
         DeepLabV2 net = DeepLabV2.build(settings.spec(), DataType.FLOAT, settings.training().seed());
+        if (init != null) {
+            DeepLabWeights.Report r = DeepLabWeights.load(init, net);
+            log.println("reproduce: DeepLab starts from " + init + " (" + r.loaded().size() + " tensors"
+                    + (r.keptInitial().isEmpty() ? "" : ", the ASPP from the seeded initialisation") + ")");
+        }
         boolean resume = Files.isRegularFile(dir.resolve("checkpoints/last.npz"));
         new DeepLabTrainer(data, source.labels(), ids, listName, List.of(), net, settings.training(), dir, log)
                 .recording(initial, overwrite).train(resume);

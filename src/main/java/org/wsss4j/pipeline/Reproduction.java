@@ -192,7 +192,7 @@ public final class Reproduction {
      * their ground truth, each scored on the val images without and with the CRF.
      */
     private List<Row> table2Rows(VocDataset data, List<String> ids, String listName) {
-        DeepLabTable t2 = new DeepLabTable(data, preset.deeplab(), out, overwrite, log);
+        DeepLabTable t2 = new DeepLabTable(data, preset.deeplab(), weights.deeplab(), out, overwrite, log);
         List<Row> rows = new ArrayList<>();
         for (DeepLabTable.Source s : List.of(new DeepLabTable.Source("CAM", out.resolve("cam")),
                 new DeepLabTable.Source("AdvCAM", out.resolve("advcam")),

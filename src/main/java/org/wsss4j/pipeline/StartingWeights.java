@@ -21,8 +21,17 @@ import org.wsss4j.BadInputException;
  *                    {@code .npz}) used as it is: no classifier training; null = train one
  * @param irn         IRN's backbone weights; null = {@code imagenet}, else the classifier's
  * @param fromScratch train the classifier from random weights on purpose
+ * @param deeplab     Table 2's DeepLab-v2 starts from these weights (deeplab-pytorch's or
+ *                    torchvision's ResNet-101 layout, zoo/deeplabv2-resnet101/README.md; the
+ *                    AdvCAM authors started from ImageNet weights, spec 8); null = from the seeded
+ *                    initialisation, which on VOC needs {@code fromScratch}
  */
-public record StartingWeights(boolean vocRun, Path imagenet, Path classifier, Path irn, boolean fromScratch) {
+public record StartingWeights(boolean vocRun, Path imagenet, Path classifier, Path irn, boolean fromScratch,
+                              Path deeplab) {
+
+    /** The one line a VOC run of Table 2 without DeepLab weights is refused with. */
+    static final String VOC_TABLE2_NEEDS_WEIGHTS = "--voc-root --table2: give --deeplab-init (ResNet-101 .npz,"
+            + " zoo/deeplabv2-resnet101/README.md), or --from-scratch to train DeepLab-v2 from random weights on purpose";
 
     /** The one line a VOC run without weights is refused with. */
     static final String VOC_NEEDS_WEIGHTS = "--voc-root: give --imagenet-weights (torchvision ResNet-50 .npz,"
@@ -41,11 +50,27 @@ public record StartingWeights(boolean vocRun, Path imagenet, Path classifier, Pa
         requireFile(classifier, "--classifier-weights", "train one with train-classifier or convert the"
                 + " reference's (zoo/advcam-classifier/README.md)");
         requireFile(irn, "--irn-pretrained", "zoo/resnet50-imagenet/README.md says how to make it");
+        requireFile(deeplab, "--deeplab-init", "zoo/deeplabv2-resnet101/README.md says how to make it");
+    }
+
+    /** Without DeepLab-v2's starting weights (reproduce without Table 2, and the older callers). */
+    public StartingWeights(boolean vocRun, Path imagenet, Path classifier, Path irn, boolean fromScratch) {
+        this(vocRun, imagenet, classifier, irn, fromScratch, null);
+    }
+
+    /**
+     * Refuses a VOC run of Table 2 that would train ResNet-101 from random weights without being
+     * asked to: as for the classifier, days of CPU for a number that says nothing about the paper.
+     */
+    public void requireDeepLabStart(boolean table2) {
+        if (vocRun && table2 && deeplab == null && !fromScratch) {
+            throw new BadInputException(VOC_TABLE2_NEEDS_WEIGHTS);
+        }
     }
 
     /** The synthetic preset's default: the classifier from scratch, IRN on the classifier's backbone. */
     public static StartingWeights none() {
-        return new StartingWeights(false, null, null, null, false);
+        return new StartingWeights(false, null, null, null, false, null);
     }
 
     private static void requireFile(Path file, String option, String what) {
@@ -71,6 +96,7 @@ public record StartingWeights(boolean vocRun, Path imagenet, Path classifier, Pa
                 : imagenet != null ? "trained from " + imagenet.toAbsolutePath() : "trained from scratch");
         m.put("irn_backbone", irn != null ? irn.toAbsolutePath().toString()
                 : imagenet != null ? imagenet.toAbsolutePath().toString() : "the classifier's backbone");
+        m.put("deeplab", deeplab != null ? deeplab.toAbsolutePath().toString() : "from the seeded initialisation");
         return m;
     }
 }

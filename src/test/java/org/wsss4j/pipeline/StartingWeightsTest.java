@@ -50,6 +50,26 @@ class StartingWeightsTest {
     }
 
     @Test
+    void vocTable2NeedsDeepLabWeightsOrFromScratch() throws Exception {
+        StartingWeights classifierOnly = new StartingWeights(true, file("imagenet.npz"), null, null, false);
+        classifierOnly.requireDeepLabStart(false);
+        BadInputException e = assertThrows(BadInputException.class, () -> classifierOnly.requireDeepLabStart(true));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("--deeplab-init") && e.getMessage().contains("zoo/deeplabv2-resnet101"),
+                e.getMessage());
+        Path r101 = file("r101.npz");
+        StartingWeights withDeepLab = new StartingWeights(true, dir.resolve("imagenet.npz"), null, null, false, r101);
+        withDeepLab.requireDeepLabStart(true);
+        assertEquals(r101, withDeepLab.deeplab());
+        new StartingWeights(true, null, null, null, true).requireDeepLabStart(true);
+        // the synthetic preset trains its small DeepLab from scratch
+        StartingWeights.none().requireDeepLabStart(true);
+        BadInputException missing = assertThrows(BadInputException.class,
+                () -> new StartingWeights(true, null, null, null, true, dir.resolve("none.npz")));
+        assertTrue(missing.getMessage().startsWith("--deeplab-init"), missing.getMessage());
+    }
+
+    @Test
     void contradictionsAndMissingFilesAreRefused() throws Exception {
         Path imagenet = file("imagenet.npz");
         BadInputException both = assertThrows(BadInputException.class,
