@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "reproduce", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Runs the AdvCAM pipeline end to end and prints the paper's tables with the rows built so"
                 + " far (Table 1: Seed, +CRF and Mask mIoU of CAM and AdvCAM, each through make-pseudolabels, and a"
-                + " control that sums AdvCAM's maps without moving the image)."
+                + " control that sums AdvCAM's maps without moving the image; Table 2: DeepLab-v2 trained on those"
+                + " masks and on the ground truth, see --tables)."
                 + " Without --voc-root it makes the synthetic 'shapes' dataset and uses"
                 + " the CPU preset (ResNet-18 x0.25 from scratch, 128 px; minutes on two cores); with --voc-root"
                 + " it uses the reference's settings (ResNet-50, VOC 2012; needs a GPU in practice) and needs"
@@ -67,7 +68,7 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--deeplab-init", paramLabel = "NPZ", description = "Weights Table 2's DeepLab-v2 starts from:"
             + " ImageNet ResNet-101 as the AdvCAM authors did, in deeplab-pytorch's or torchvision's layout"
-            + " (zoo/deeplabv2-resnet101/README.md). Required with --voc-root --table2 unless --from-scratch;"
+            + " (zoo/deeplabv2-resnet101/README.md). Required with --voc-root and Table 2 unless --from-scratch;"
             + " the synthetic preset trains its small DeepLab from scratch.")
     Path deeplabInit;
 
@@ -92,11 +93,12 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Mixin
     OverwriteOption overwrite;
 
-    @Option(names = "--table2", description = "Also Table 2: DeepLab-v2 trained on the CAM and AdvCAM pseudo-labels"
-            + " and on the ground truth of the same images, scored on 'val' without and with the CRF (deeplab/;"
-            + " on the synthetic preset a small caffe-style ResNet trained from scratch, about 8 more minutes on"
-            + " two cores). Not yet part of the default run: the synthetic preset's sizes are provisional.")
-    boolean table2;
+    @Option(names = "--tables", split = ",", paramLabel = "N", defaultValue = Reproduction.DEFAULT_TABLES,
+            description = "The paper's tables to reproduce: 1 (CAM and AdvCAM seeds and masks) and 2 (DeepLab-v2"
+            + " trained on the CAM and AdvCAM pseudo-labels and on the ground truth of the same images, scored on"
+            + " 'val' without and with the CRF, in deeplab/; on the synthetic preset a small caffe-style ResNet"
+            + " trained from scratch). Table 2 learns from Table 1's pseudo-labels, so Table 1 always runs.")
+    List<Integer> tables;
 
     @Override
     public Integer call() {
@@ -107,7 +109,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 irnPretrained, fromScratch, deeplabInit);
         Preset preset = vocRoot != null ? Preset.voc() : Preset.shapes(size);
         preset = preset.withTraining(preset.training().withSeed(seed));
-        if (!table2) {
+        if (!Reproduction.tablesWithDeepLab(tables)) {
             preset = preset.withDeepLab(null);
         }
         weights.requireDeepLabStart(preset.deeplab() != null);

@@ -32,6 +32,7 @@ import org.wsss4j.seg.DeepLabRecipe;
  * @param sensitivityImages images of the eval split used by the AdvCAM sensitivity grid
  * @param labelList      the list pseudo-labels are made for (the reference: train_aug); null = the
  *                       eval images themselves
+ * @param labelImages    how many of its images, the first ones (0 = all)
  * @param camLabels      make-pseudolabels settings of the CAM row (IRN's)
  * @param advcamLabels   make-pseudolabels settings of the AdvCAM row (AdvCAM's)
  * @param concurrentPipelines run the CAM and the AdvCAM pipelines at the same time, each in its
@@ -40,12 +41,26 @@ import org.wsss4j.seg.DeepLabRecipe;
  */
 public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Options training,
                      List<Double> camScales, double[] seedThresholds, String evalList, int evalImages,
-                     AdvCamParams advcam, int sensitivityImages, String labelList,
+                     AdvCamParams advcam, int sensitivityImages, String labelList, int labelImages,
                      PseudoLabelSettings camLabels, PseudoLabelSettings advcamLabels, boolean concurrentPipelines,
                      DeepLabTable.Settings deeplab) {
 
     public Preset {
         SeedEvaluation.SweepRange.of(seedThresholds);
+        if (labelImages < 0) {
+            throw new IllegalArgumentException("labelImages must be >= 0 (0 = all), got " + labelImages);
+        }
+    }
+
+    /**
+     * The images pseudo-labels are made for: the first {@link #labelImages} of the label list's
+     * ids {@code labelListIds}, or the eval images {@code evalIds} when there is no label list.
+     */
+    public List<String> labelIds(List<String> labelListIds, List<String> evalIds) {
+        if (labelList == null) {
+            return evalIds;
+        }
+        return labelImages > 0 && labelListIds.size() > labelImages ? labelListIds.subList(0, labelImages) : labelListIds;
     }
 
     /** The reference's settings on PASCAL VOC 2012. */
@@ -53,7 +68,7 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
         return new Preset("voc2012", ResNetSpec.camBackbone(ResNetSpec.REFERENCE_ARCH, ResNetSpec.REFERENCE_WIDTH),
                 ClassifierTrainer.Options.reference(), MultiScaleCam.REFERENCE_SCALES,
                 SeedEvaluation.SweepRange.REFERENCE.toArray(), "train", 0, AdvCamParams.reference(), 100,
-                "train_aug", PseudoLabelSettings.irn(), PseudoLabelSettings.advcam(), false,
+                "train_aug", 0, PseudoLabelSettings.irn(), PseudoLabelSettings.advcam(), false,
                 new DeepLabTable.Settings(DeepLabSpec.reference(DeepLabSpec.VOC_CLASSES), DeepLabTrainer.Options.reference(),
                         "val", 0));
     }
@@ -76,21 +91,30 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
                 .withLr(SHAPES_LR).withAugmentation(ClassifierAugmentation.scaledTo(imageSize)).withCalibrateBatchNorm(true);
         ResNetSpec backbone = ResNetSpec.camBackbone("resnet18", 0.25).withLayerStrides(SHAPES_LAYER_STRIDES);
         return new Preset("shapes", backbone, o, MultiScaleCam.REFERENCE_SCALES,
-                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference().withImageBatch(SHAPES_ADV_IMAGE_BATCH), 16, null,
+                SHAPES_THRESHOLDS, "train", SHAPES_EVAL_IMAGES, AdvCamParams.reference().withImageBatch(SHAPES_ADV_IMAGE_BATCH), 16, "train", SHAPES_LABEL_IMAGES,
                 shapesLabels(PseudoLabelSettings.irn(), imageSize), shapesLabels(PseudoLabelSettings.advcam(), imageSize),
                 SHAPES_CONCURRENT_PIPELINES, shapesDeepLab(imageSize));
     }
 
     /**
+     * Pseudo-labels are made for the first {@value #SHAPES_LABEL_IMAGES} 'train' images, of which
+     * the first {@value #SHAPES_EVAL_IMAGES} are scored; IRN learns from the IR labels of all of
+     * them and Table 2's DeepLab trains on their masks, as the reference's IRN and DeepLab learn
+     * from all of train_aug (spec 6, 8). Not all 3,200 train_aug images: AdvCAM's maps cost about
+     * 4 s an image on two cores. Until 2026-12-08 the preset made them for the scored images
+     * alone; DeepLab trained on the ground truth of 40 images for 300 iterations scored 46.8-49.6
+     * on val, on that of 800 images 59.7-61.3 (experiments/table1.md).
+     */
+    static final int SHAPES_LABEL_IMAGES = 80;
+
+    /**
      * make-pseudolabels on the synthetic preset. Differences from the reference, and why: the
-     * pseudo-labels are made for the {@value #SHAPES_EVAL_IMAGES} scored images themselves (the
-     * reference makes them for train_aug and scores train; AdvCAM's maps of all 3,200 train_aug
-     * images would take hours here), so IRN trains on those images' IR labels; IRN's
-     * crop and pad size are the image size; batch {@value #SHAPES_IRN_BATCH}, {@value #SHAPES_IRN_EPOCHS}
-     * epochs and momentum 0.9 (with 40 images, the reference's batch 32 and 3 epochs would be 3
-     * steps; the branches start from random weights and, like the classifier, need ordinary
-     * momentum to learn in about a hundred steps); the seed sweep is the preset's wider one; the
-     * walk is shortened to the image size ({@link #walkExpTimes}).
+     * pseudo-labels are made for {@value #SHAPES_LABEL_IMAGES} 'train' images, not train_aug (see
+     * there); IRN's crop and pad size are the image size; batch {@value #SHAPES_IRN_BATCH},
+     * {@value #SHAPES_IRN_EPOCHS} epochs and momentum 0.9 (with 80 images, the reference's batch 32
+     * and 3 epochs would be 6 steps; the branches start from random weights and, like the
+     * classifier, need ordinary momentum to learn in a few hundred steps); the seed sweep is the
+     * preset's wider one; the walk is shortened to the image size ({@link #walkExpTimes}).
      */
     static PseudoLabelSettings shapesLabels(PseudoLabelSettings reference, int imageSize) {
         IrnTrainer.Options r = reference.irnTraining();
@@ -153,13 +177,14 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
     static final double SHAPES_LR = 0.01;
 
     /**
-     * 50 epochs (250 steps of 8) on the scored images' IR labels, about 3 minutes per method on two
-     * cores. After 20 (the preset until 2026-11-28), IRN's boundary map still marked the insides of
-     * dotted and checked objects as edges, so the walk drained those objects (AdvCAM mask 58.1 at
-     * 20 epochs, 64.5 at 60, same maps; experiments/table1.md); the faster loss graph of
-     * {@link IrnLoss} made 50 epochs cost what 20 did.
+     * 25 epochs (250 steps of 8) on the IR labels of the {@value #SHAPES_LABEL_IMAGES}
+     * pseudo-labelled images, about 3 minutes per method on two cores: the steps of the 50 epochs
+     * over 40 images that the preset ran until 2026-12-08. Before 2026-11-28 20 epochs over 40
+     * images left IRN's boundary map marking the insides of dotted and checked objects as edges,
+     * so the walk drained those objects (AdvCAM mask 58.1 at 20 epochs, 64.5 at 60, same maps;
+     * experiments/table1.md); the faster loss graph of {@link IrnLoss} made 50 cost what 20 did.
      */
-    static final int SHAPES_IRN_EPOCHS = 50;
+    static final int SHAPES_IRN_EPOCHS = 25;
 
     /**
      * AdvCAM climbs the classes of 4 images together (the images are all 128 px square). One
@@ -232,7 +257,7 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
 
     static final List<Integer> SHAPES_DEEPLAB_BLOCKS = List.of(1, 1, 1, 1);
     static final double SHAPES_DEEPLAB_WIDTH = 0.25;
-    static final int SHAPES_DEEPLAB_ITERATIONS = 150;
+    static final int SHAPES_DEEPLAB_ITERATIONS = 300;
     /**
      * From scratch (batch norms calibrated) on the CAM pseudo-labels of the 40 scored images: 30
      * steps at 2.5e-3 reached a loss of 10.6, at 1e-3 5.9 (experiments/table1.md).
@@ -243,17 +268,17 @@ public record Preset(String dataset, ResNetSpec backbone, ClassifierTrainer.Opti
 
     public Preset withTraining(ClassifierTrainer.Options t) {
         return new Preset(dataset, backbone, t, camScales, seedThresholds, evalList, evalImages, advcam,
-                sensitivityImages, labelList, camLabels, advcamLabels, concurrentPipelines, deeplab);
+                sensitivityImages, labelList, labelImages, camLabels, advcamLabels, concurrentPipelines, deeplab);
     }
 
     public Preset withConcurrentPipelines(boolean concurrent) {
         return new Preset(dataset, backbone, training, camScales, seedThresholds, evalList, evalImages, advcam,
-                sensitivityImages, labelList, camLabels, advcamLabels, concurrent, deeplab);
+                sensitivityImages, labelList, labelImages, camLabels, advcamLabels, concurrent, deeplab);
     }
 
     public Preset withDeepLab(DeepLabTable.Settings d) {
         return new Preset(dataset, backbone, training, camScales, seedThresholds, evalList, evalImages, advcam,
-                sensitivityImages, labelList, camLabels, advcamLabels, concurrentPipelines, d);
+                sensitivityImages, labelList, labelImages, camLabels, advcamLabels, concurrentPipelines, d);
     }
 
     public Map<String, Object> describe() {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.wsss4j.BadInputException;
 import org.wsss4j.cam.AdvCam;
 import org.wsss4j.cam.AdvCamParams;
 import org.wsss4j.cam.CamGenerator;
@@ -76,6 +77,23 @@ public final class Reproduction {
     }
 
     /**
+     * The tables {@code reproduce} makes unless told otherwise: Table 1 and Table 2, as the paper
+     * reports both (Table 3, CCT, is not built yet).
+     */
+    public static final String DEFAULT_TABLES = "1,2";
+
+    /** Whether {@code tables} (reproduce --tables) asks for Table 2; refuses tables that do not exist. */
+    public static boolean tablesWithDeepLab(List<Integer> tables) {
+        for (int t : tables) {
+            if (t != 1 && t != 2) {
+                throw new BadInputException("--tables " + t + ": no such table here; give 1 (seeds and masks)"
+                        + " and/or 2 (DeepLab-v2)");
+            }
+        }
+        return tables.contains(2);
+    }
+
+    /**
      * @param shapes        the synthetic dataset made when {@code vocRoot} is null
      * @param sensitivity   also run the AdvCAM sensitivity grid on a subset
      * @param lambdaZero    also climb without the restriction (lambda = 0) on every eval image, a
@@ -115,7 +133,7 @@ public final class Reproduction {
         if (preset.evalImages() > 0 && evalIds.size() > preset.evalImages()) {
             evalIds = evalIds.subList(0, preset.evalImages());
         }
-        List<String> labelIds = preset.labelList() == null ? evalIds : data.ids(preset.labelList());
+        List<String> labelIds = preset.labelIds(preset.labelList() == null ? null : data.ids(preset.labelList()), evalIds);
         String labelList = preset.labelList() == null ? preset.evalList() : preset.labelList();
         PseudoLabelPipeline.Backbone irnBackbone = new PseudoLabelPipeline.Backbone(
                 weights.irnBackbone(classifier), preset.backbone());

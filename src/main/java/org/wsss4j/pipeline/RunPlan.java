@@ -157,7 +157,8 @@ public final class RunPlan {
      * @param name    what it is, as printed
      * @param work    which cost applies
      * @param images  how many images it handles
-     * @param epochs  passes over them (1 but for training)
+     * @param epochs  passes over them (1 but for training; DeepLab's: its optimiser steps, each over
+     *                {@code images} crops)
      * @param classes image-classes of those images (the classes present, summed over the images);
      *                -1 when not known before the run (the synthetic dataset is not written yet)
      */
@@ -199,7 +200,7 @@ public final class RunPlan {
         public static Counts synthetic(ShapesConfig shapes, Preset preset) {
             ShapesSplits s = ShapesSplits.of(shapes.images());
             int eval = limit(s.ids(preset.evalList()).size(), preset.evalImages());
-            int label = preset.labelList() == null ? eval : s.ids(preset.labelList()).size();
+            int label = preset.labelList() == null ? eval : limit(s.ids(preset.labelList()).size(), preset.labelImages());
             return new Counts(shapes.images(), s.ids("train_aug").size(), label, eval,
                     Math.min(preset.sensitivityImages(), eval), -1, -1, -1);
         }
@@ -208,7 +209,7 @@ public final class RunPlan {
         public static Counts voc(VocDataset data, Preset preset) {
             List<String> eval = data.ids(preset.evalList());
             eval = eval.subList(0, limit(eval.size(), preset.evalImages()));
-            List<String> label = preset.labelList() == null ? eval : data.ids(preset.labelList());
+            List<String> label = preset.labelIds(preset.labelList() == null ? null : data.ids(preset.labelList()), eval);
             List<String> subset = eval.subList(0, Math.min(preset.sensitivityImages(), eval.size()));
             return new Counts(0, data.ids("train_aug").size(), label.size(), eval.size(), subset.size(),
                     classes(data, label), classes(data, eval), classes(data, subset));
@@ -335,6 +336,9 @@ public final class RunPlan {
             Cost c = costs.of(st.work());
             long units = st.units(c.unit());
             String work = units < 0 ? "? " + c.unit().label + " (" + st.images() + " images)"
+                    // DeepLab's stage counts optimiser steps of a batch of crops, not epochs over images
+                    : st.work() == Work.DEEPLAB ? units + " " + c.unit().label + " (" + st.epochs() + " steps x "
+                    + st.images() + " crops)"
                     : units + " " + c.unit().label + (c.unit() == Unit.IMAGE ? "" : " (" + st.images() + " images"
                     + (c.unit() == Unit.IMAGE_PASS ? " x " + st.epochs() + " epochs" : "") + ")");
             Double sec = seconds(st);

@@ -30,8 +30,8 @@ public record StartingWeights(boolean vocRun, Path imagenet, Path classifier, Pa
                               Path deeplab) {
 
     /** The one line a VOC run of Table 2 without DeepLab weights is refused with. */
-    static final String VOC_TABLE2_NEEDS_WEIGHTS = "--voc-root --table2: give --deeplab-init (ResNet-101 .npz,"
-            + " zoo/deeplabv2-resnet101/README.md), or --from-scratch to train DeepLab-v2 from random weights on purpose";
+    static final String VOC_TABLE2_NEEDS_WEIGHTS = "--voc-root with Table 2: give --deeplab-init (ResNet-101 .npz,"
+            + " zoo/deeplabv2-resnet101/README.md), --tables 1 for Table 1 alone, or --from-scratch to train DeepLab-v2 from random weights on purpose";
 
     /** The one line a VOC run without weights is refused with. */
     static final String VOC_NEEDS_WEIGHTS = "--voc-root: give --imagenet-weights (torchvision ResNet-50 .npz,"

@@ -2,7 +2,9 @@ package org.wsss4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +74,7 @@ class ReproductionTest {
                 t.power(), t.augmentation(), t.freeze(), 0, 2, 10, true);
         Preset preset = new Preset("shapes", ResNetSpec.camBackbone("resnet18", 0.125), t, List.of(1.0, 0.5),
                 new double[] {0.1, 0.7, 0.05}, "train", 4,
-                new AdvCamParams(3, 0.08, 7, 0.5, List.of(0.5, 1.0), AdvCamParams.Variant.REFERENCE, 0), 2, null,
+                new AdvCamParams(3, 0.08, 7, 0.5, List.of(0.5, 1.0), AdvCamParams.Variant.REFERENCE, 0), 2, null, 0,
                 tinyLabels(PseudoLabelSettings.irn()), tinyLabels(PseudoLabelSettings.advcam()), false, null);
         Path out = dir.resolve("run");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
@@ -200,5 +202,18 @@ class ReproductionTest {
         assertTrue(!Files.exists(given.resolve("classifier")), "no classifier trained");
         JsonNode givenRun = Json.MAPPER.readTree(given.resolve("run.json").toFile());
         assertEquals("given: " + trainedFile.toAbsolutePath(), givenRun.get("weights").get("classifier").asText());
+    }
+
+    @Test
+    void tablesOptionRunsTable2UnlessOnlyTable1IsAsked() {
+        assertTrue(Reproduction.tablesWithDeepLab(List.of(1, 2)));
+        assertTrue(Reproduction.tablesWithDeepLab(List.of(2)));
+        assertFalse(Reproduction.tablesWithDeepLab(List.of(1)));
+        // the default asks for both tables
+        assertTrue(Reproduction.tablesWithDeepLab(java.util.Arrays.stream(Reproduction.DEFAULT_TABLES.split(","))
+                .map(Integer::valueOf).toList()));
+        org.wsss4j.BadInputException e = assertThrows(org.wsss4j.BadInputException.class,
+                () -> Reproduction.tablesWithDeepLab(List.of(1, 3)));
+        assertTrue(e.getMessage().startsWith("--tables 3"), e.getMessage());
     }
 }

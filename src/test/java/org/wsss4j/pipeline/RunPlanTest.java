@@ -81,8 +81,8 @@ class RunPlanTest {
     void syntheticCountsFollowTheSplitsWithoutWritingThem() {
         RunPlan.Counts n = RunPlan.Counts.synthetic(ShapesConfig.defaults(), Preset.shapes(ShapesConfig.DEFAULT_SIZE));
         // datasets/shapes/README.md: 4,800 images, train_aug floor(2N/3) = 3,200; the preset scores
-        // and labels the first 40 'train' images, the grid uses 16 of them
-        assertEquals(new RunPlan.Counts(4800, 3200, 40, 40, 16, -1, -1, -1), n);
+        // the first 40 'train' images and pseudo-labels the first 80, the grid uses 16 of the 40
+        assertEquals(new RunPlan.Counts(4800, 3200, 80, 40, 16, -1, -1, -1), n);
     }
 
     @Test
@@ -92,7 +92,7 @@ class RunPlanTest {
                 VocFixture.ID2 + "\n" + VocFixture.ID5 + "\n");
         Preset v = Preset.voc();
         Preset onVal = new Preset(v.dataset(), v.backbone(), v.training(), v.camScales(), v.seedThresholds(), "val",
-                v.evalImages(), v.advcam(), v.sensitivityImages(), v.labelList(), v.camLabels(), v.advcamLabels(),
+                v.evalImages(), v.advcam(), v.sensitivityImages(), v.labelList(), v.labelImages(), v.camLabels(), v.advcamLabels(),
                 v.concurrentPipelines(), v.deeplab());
         RunPlan.Counts n = RunPlan.Counts.voc(f.open(), onVal);
         // train_aug: 02 aeroplane, 05 sheep + bicycle (3 image-classes); val: 03 bus + car, 04 tvmonitor (3)
@@ -130,9 +130,10 @@ class RunPlanTest {
         List<String> names = plan.stages().stream().map(RunPlan.Stage::name).toList();
         assertEquals(List.of("DeepLab on CAM masks", "DeepLab on AdvCAM masks", "DeepLab on ground truth",
                 "DeepLab val predictions"), names.subList(names.size() - 4, names.size()));
-        // by hand: 150 iterations of 10 crops at 140 s per 1,500 crops; 3 networks x 2 passes x 100 images x 0.1 s
-        assertEquals(140.0, plan.seconds(stage(plan, "DeepLab on ground truth")), 1e-9);
+        // by hand: 300 iterations of 10 crops at 140 s per 1,500 crops; 3 networks x 2 passes x 100 images x 0.1 s
+        assertEquals(280.0, plan.seconds(stage(plan, "DeepLab on ground truth")), 1e-9);
         assertEquals(60.0, plan.seconds(stage(plan, "DeepLab val predictions")), 1e-9);
+        assertTrue(plan.format().contains("3000 image passes (300 steps x 10 crops)"), plan.format());
         // without Table 2, none
         RunPlan without = RunPlan.of(shapes.withDeepLab(null), RunPlan.Counts.synthetic(
                 org.wsss4j.data.synth.ShapesConfig.defaults(), shapes), StartingWeights.none(), false, false, RunPlan.SHAPES_CPU);
