@@ -1,6 +1,10 @@
 package org.wsss4j.data.image;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -13,8 +17,12 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import org.wsss4j.BadInputException;
 import org.wsss4j.data.VocClasses;
@@ -24,19 +32,43 @@ import org.wsss4j.io.AtomicFiles;
 public final class ImageFiles {
     private ImageFiles() {}
 
-    /** Decodes a JPEG or PNG as 8-bit RGB (grey and palette images are expanded). */
+    /**
+     * Decodes a JPEG or PNG as 8-bit RGB (grey and palette images are expanded) with the decoded
+     * sample values as they are, as OpenCV's {@code imread(IMREAD_COLOR)} and PIL's {@code
+     * convert("RGB")} give them to the references (spec 8: "cv2 and PIL decode VOC JPEGs
+     * identically"): no colour management. Java's own conversions would change them: a JPEG with
+     * an embedded ICC profile (e.g. Adobe RGB) is converted to sRGB by ImageIO's default read, and
+     * {@link BufferedImage#getRGB} maps 8-bit grey as linear light (grey 64 becomes 137).
+     */
     public static RgbImage readRgb(Path file) {
-        BufferedImage img = decode(file);
+        BufferedImage img = decodeUnmanaged(file);
         int h = img.getHeight(), w = img.getWidth();
         byte[] out = new byte[h * w * 3];
-        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-            byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-            for (int i = 0; i < h * w; i++) {
-                out[3 * i] = bgr[3 * i + 2];
-                out[3 * i + 1] = bgr[3 * i + 1];
-                out[3 * i + 2] = bgr[3 * i];
+        Raster raster = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        boolean bytes = raster.getTransferType() == DataBuffer.TYPE_BYTE && !(cm instanceof IndexColorModel);
+        int csType = cm.getColorSpace().getType();
+        if (bytes && csType == ColorSpace.TYPE_RGB && raster.getNumBands() >= 3) {
+            // bands 0, 1, 2 are R, G, B whatever the byte order in memory (alpha, if any, is band 3)
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                for (int c = 0; c < 3; c++) {
+                    raster.getSamples(0, y, w, 1, c, row);
+                    for (int x = 0; x < w; x++) {
+                        out[(y * w + x) * 3 + c] = (byte) row[x];
+                    }
+                }
             }
-        } else {
+        } else if (bytes && csType == ColorSpace.TYPE_GRAY) {
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    int i = (y * w + x) * 3;
+                    out[i] = out[i + 1] = out[i + 2] = (byte) row[x];
+                }
+            }
+        } else { // palette (its colours), 16-bit samples
             int[] row = new int[w];
             for (int y = 0; y < h; y++) {
                 img.getRGB(0, y, w, 1, row, 0, w);
@@ -140,6 +172,48 @@ public final class ImageFiles {
             bgr[3 * i + 2] = image.data[3 * i];
         }
         return img;
+    }
+
+    /**
+     * {@link #decode}, but where the reader offers the image in the colour space of an embedded
+     * ICC profile (ImageIO's JPEG reader lists it after the sRGB type it would convert to), that
+     * type, so the samples are the decoder's YCbCr-to-RGB output unconverted.
+     */
+    private static BufferedImage decodeUnmanaged(Path file) {
+        try (InputStream in = Files.newInputStream(file); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+            if (readers == null || !readers.hasNext()) {
+                throw new BadInputException(file + ": not a readable JPEG or PNG image; replace or"
+                        + " remove the file");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                ImageReadParam param = reader.getDefaultReadParam();
+                for (Iterator<ImageTypeSpecifier> it = reader.getImageTypes(0); it.hasNext(); ) {
+                    ImageTypeSpecifier t = it.next();
+                    ColorSpace cs = t.getColorModel().getColorSpace();
+                    if (cs instanceof ICC_ColorSpace && !cs.isCS_sRGB() && cs.getType() == ColorSpace.TYPE_RGB
+                            && t.getNumBands() == 3) {
+                        // a destination image rather than setDestinationType: ImageReader compares
+                        // types with equals, which fails for a profile ImageIO rebuilds per call
+                        param.setDestination(t.createBufferedImage(reader.getWidth(0), reader.getHeight(0)));
+                        break;
+                    }
+                }
+                return reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": file not found; check the dataset folder");
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadInputException b) {
+                throw b;
+            }
+            throw new BadInputException(file + ": cannot decode image (" + e.getMessage()
+                    + "); replace or remove the file");
+        }
     }
 
     private static BufferedImage decode(Path file) {
