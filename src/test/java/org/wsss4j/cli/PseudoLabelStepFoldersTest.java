@@ -126,7 +126,7 @@ class PseudoLabelStepFoldersTest {
     void aRunKilledAtARandomPointOfEachStageResumesToTheSameFiles() throws Exception {
         Path whole = dir.resolve("whole");
         List<Long> stageStarts = new ArrayList<>();
-        long end = runChild(whole, Long.MAX_VALUE, stageStarts);
+        long end = runChild(whole, 0, 0, stageStarts);
         assertEquals(6, stageStarts.size(), "stage lines seen: " + stageStarts);
         stageStarts.add(end);
         Map<String, byte[]> want = outputs(whole);
@@ -134,16 +134,27 @@ class PseudoLabelStepFoldersTest {
 
         Random random = new Random(26);
         for (int stage = 0; stage < 6; stage++) {
-            long from = stageStarts.get(stage), to = stageStarts.get(stage + 1);
-            long killAt = from + (long) (random.nextDouble() * Math.max(1, to - from));
+            long length = Math.max(1, stageStarts.get(stage + 1) - stageStarts.get(stage));
+            // killed a random time after this run's own stage line, so a machine faster or slower than
+            // during the uninterrupted run still kills inside the stage; where the stage ran faster
+            // than that and the run finished, again sooner
+            long delay = (long) (random.nextDouble() * length);
             Path out = dir.resolve("killed-" + stage);
-            runChild(out, killAt, new ArrayList<>());
-            // the kill came before the end: the run folder has no result yet
-            assertTrue(!Files.exists(out.resolve("result.json")), "stage " + (stage + 1) + " finished before its kill");
+            for (int attempt = 0; ; attempt++) {
+                deleteTree(out);
+                runChild(out, stage + 1, delay, new ArrayList<>());
+                if (!Files.exists(out.resolve("result.json"))) {
+                    break;
+                }
+                // the kill came after the end: the run folder has a result
+                assertTrue(attempt < 4, "stage " + (stage + 1) + " finished before its kill, " + delay + " ms in");
+                delay /= 4;
+            }
+            long killAt = delay;
             StringWriter err = new StringWriter();
             assertEquals(0, PseudoLabelFixture.run(err, fx.args(out)), "stage " + stage + ": " + err);
             Map<String, byte[]> got = outputs(out);
-            assertEquals(want.keySet(), got.keySet(), "stage " + (stage + 1) + " killed at " + killAt + " ms");
+            assertEquals(want.keySet(), got.keySet(), "stage " + (stage + 1) + " killed " + killAt + " ms in");
             for (String f : want.keySet()) {
                 if (f.endsWith(".json")) {
                     assertEquals(new String(want.get(f), StandardCharsets.UTF_8), new String(got.get(f), StandardCharsets.UTF_8),
@@ -156,12 +167,13 @@ class PseudoLabelStepFoldersTest {
     }
 
     /**
-     * Runs make-pseudolabels into {@code out} in a child JVM and kills it {@code killAfterMs} after
-     * its start (or lets it finish). Adds the times at which stage lines appeared to {@code stages}.
+     * Runs make-pseudolabels into {@code out} in a child JVM and kills it (SIGKILL) {@code delayMs}
+     * after it printed the line of stage {@code killStage} (1-6; 0 = let it finish). Adds the times
+     * at which stage lines appeared to {@code stages}.
      *
      * @return the milliseconds it ran
      */
-    private static long runChild(Path out, long killAfterMs, List<Long> stages) throws Exception {
+    private static long runChild(Path out, int killStage, long delayMs, List<Long> stages) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=3G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=6G",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "make-pseudolabels"));
@@ -176,6 +188,18 @@ class PseudoLabelStepFoldersTest {
                         synchronized (stages) {
                             stages.add((System.nanoTime() - t0) / 1_000_000);
                         }
+                        if (line.startsWith("make-pseudolabels: " + killStage + "/6 ")) {
+                            Thread killer = new Thread(() -> {
+                                try {
+                                    Thread.sleep(delayMs);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                p.destroyForcibly();
+                            });
+                            killer.setDaemon(true);
+                            killer.start();
+                        }
                     }
                 }
             } catch (IOException e) {
@@ -183,17 +207,24 @@ class PseudoLabelStepFoldersTest {
             }
         });
         reader.start();
-        boolean finished = killAfterMs == Long.MAX_VALUE ? p.waitFor(10, TimeUnit.MINUTES)
-                : p.waitFor(killAfterMs, TimeUnit.MILLISECONDS);
-        if (!finished) {
-            p.destroyForcibly().waitFor();
-        }
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the child did not end in 10 minutes");
         reader.join();
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (killAfterMs == Long.MAX_VALUE) {
+        if (killStage == 0) {
             assertEquals(0, p.exitValue(), "the uninterrupted child failed");
         }
         return ms;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /**
