@@ -21,6 +21,13 @@
 #                aspp_r<R>_b<B> taps_ms=.. shifted_ms=.. taps_peak_mb=.. shifted_peak_mb=.. (..)
 #   --aspp-only      only the ASPP measurement
 #   --aspp-batch B   its batch (default 5, DeepLab-v2's); --aspp-rate R its dilation (default 24)
+#   --crf      also time the dense CRF on one core against pydensecrf's C++ engine, 500x375, 21 labels,
+#              DeepLab's setting (spec 8) and the IR-label setting (spec 5), same inputs on both sides:
+#                crf_deeplab_500x375 java_ms=.. pydensecrf_ms=.. ratio=.. agreement=.. (..)
+#                crf_ir_labels_500x375 java_ms=.. pydensecrf_ms=.. ratio=.. agreement=.. (..)
+#              (ms: median thread CPU time per image, CRF build + 10 iterations + argmax; agreement:
+#              fraction of pixels where the two give the same label)
+#   --crf-only       only the CRF measurement
 #
 # Environment (all optional):
 #   WSSS4J_NATIVE    force a native build: onednn-avx512 | onednn-avx2 | onednn (default: by CPU flags,
@@ -30,11 +37,15 @@
 #   BENCH_JAVA_OPTS  extra JVM options
 #   BENCH_DEFAULT_ENV=1  do not set OMP_WAIT_POLICY / MALLOC_* (see below)
 #   PYTHON           interpreter with torch (default /usr/bin/python3)
+#   PYDENSECRF       directory to put on PYTHONPATH for pydensecrf (default: as installed)
+#   CRF_IMAGE        photograph for --crf, cropped to 375x500 at CRF_CROP (default: skimage's coffee.png,
+#                    rows 12:387, cols 50:550, when python3-skimage's data is installed; else synthetic)
+#   CRF_CROP         Y,X top-left corner of that crop (default 12,50)
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 
-quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0 rounds= aspp=0 aspp_batch=5 aspp_rate=24
+quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0 rounds= aspp=0 aspp_batch=5 aspp_rate=24 crf=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -49,9 +60,11 @@ while [ $# -gt 0 ]; do
     --aspp-only) aspp=1 resnet=0 ;;
     --aspp-batch) aspp_batch="$2"; shift ;;
     --aspp-rate) aspp_rate="$2"; shift ;;
-    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --crf) crf=1 ;;
+    --crf-only) crf=1 resnet=0 ;;
+    -h|--help) sed -n '2,44p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (use --quick, --verbose, --size N, --rounds R, --advcam, --advcam-only," \
-         "--adv-steps M, --adv-classes K, --aspp, --aspp-only, --aspp-batch B, --aspp-rate R)" >&2; exit 2 ;;
+         "--adv-steps M, --adv-classes K, --aspp, --aspp-only, --aspp-batch B, --aspp-rate R, --crf, --crf-only)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -60,10 +73,19 @@ if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then echo "run.sh: --rounds needs a posit
 
 # Build the jar when missing or older than the sources (as ./wsss4j does, but offline).
 jar="$root/target/wsss4j.jar"
-if [ ! -f "$jar" ] || [ ! -d "$root/target/lib" ] \
-   || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+if [ "$resnet" = 1 ] || [ "$advcam" = 1 ] || [ "$aspp" = 1 ]; then need_jar=1; else need_jar=0; fi
+if [ "$need_jar" = 1 ] && { [ ! -f "$jar" ] || [ ! -d "$root/target/lib" ] \
+   || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; }; then
   echo "run.sh: building (mvn -q -B -o -DskipTests package) ..." >&2
   (cd "$root" && mvn -q -B -o -DskipTests package >&2)
+fi
+# The CRF harness is a test class (org.wsss4j.crf.CrfBenchmark): compile the test classes when older
+# than the sources.
+crf_class="$root/target/test-classes/org/wsss4j/crf/CrfBenchmark.class"
+if [ "$crf" = 1 ] && { [ ! -f "$crf_class" ] \
+   || [ -n "$(find "$root/src/main" "$root/src/test/java/org/wsss4j/crf" -newer "$crf_class" -type f -print -quit 2>/dev/null)" ]; }; then
+  echo "run.sh: compiling (mvn -q -B -o test-compile) ..." >&2
+  (cd "$root" && mvn -q -B -o test-compile >&2)
 fi
 
 # The ND4J native build the launcher would pick for this CPU (same test as ./wsss4j).
@@ -148,6 +170,41 @@ if [ "$aspp" = 1 ]; then
       --batch "$aspp_batch" --rate "$aspp_rate" --warmup 1 --repeats "$repeats"
   done
 fi
+if [ "$crf" = 1 ]; then
+  crf_image="${CRF_IMAGE:-}"
+  if [ -z "$crf_image" ]; then
+    for f in /usr/lib/python3/dist-packages/skimage/data/coffee.png; do [ -f "$f" ] && crf_image="$f"; done
+  fi
+  crf_args=()
+  if [ -n "$crf_image" ]; then crf_args=(--image "$crf_image" --crop "${CRF_CROP:-12,50}"); fi
+  if [ "$quick" = 1 ]; then crf_warm=2 crf_rep=3; else crf_warm=3 crf_rep=7; fi
+  have_dcrf=0
+  if PYTHONPATH="${PYDENSECRF:-}${PYTHONPATH:+:$PYTHONPATH}" "$python" -c 'import pydensecrf.densecrf' 2>/dev/null; then
+    have_dcrf=1
+  else
+    echo "run.sh: no pydensecrf for $python (set PYDENSECRF to its directory); pydensecrf side skipped" >&2
+  fi
+  # One core on both sides: the Java CRF is single-threaded, densecrf too (OMP/BLAS pinned to 1
+  # anyway); Java and pydensecrf alternate round by round, as for the ResNet.
+  for setting in deeplab ir-labels; do
+    for r in $(seq 1 "$rounds"); do
+      dump="$out/crf_$setting.$r"
+      OMP_NUM_THREADS=1 java -Xmx2g -XX:ActiveProcessorCount=1 ${BENCH_JAVA_OPTS:-} \
+        -cp "$root/target/classes:$root/target/test-classes" org.wsss4j.crf.CrfBenchmark \
+        --setting "$setting" "${crf_args[@]}" --warmup "$crf_warm" --rounds "$crf_rep" --dump "$dump" \
+        >"$out/java_crf_$setting.$r.txt" 2>"$out/java_crf_$setting.$r.txt.err" || {
+          cat "$out/java_crf_$setting.$r.txt.err" >&2; echo "run.sh: the Java CRF harness failed" >&2; exit 1; }
+      : >"$out/dcrf_crf_$setting.$r.txt"
+      if [ "$have_dcrf" = 1 ]; then
+        OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH="${PYDENSECRF:-}${PYTHONPATH:+:$PYTHONPATH}" \
+          "$python" "$bench/crf_pydensecrf.py" --dump "$dump" --name "crf_${setting//-/_}_500x375" \
+          --warmup "$crf_warm" --rounds "$crf_rep" >"$out/dcrf_crf_$setting.$r.txt" 2>"$out/dcrf_crf_$setting.$r.txt.err" || {
+            cat "$out/dcrf_crf_$setting.$r.txt.err" >&2; echo "run.sh: crf_pydensecrf.py failed" >&2; : >"$out/dcrf_crf_$setting.$r.txt"; }
+      fi
+      rm -rf "$dump"
+    done
+  done
+fi
 echo "run.sh: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 if [ "$verbose" = 1 ]; then
@@ -159,6 +216,12 @@ if [ "$verbose" = 1 ]; then
   done
   [ -f "$out/java_adv.txt" ] && grep -v '^Added differentiated op' "$out/java_adv.txt" | sed 's/^/java  /'
   [ -f "$out/torch_adv.txt" ] && sed 's/^/torch /' "$out/torch_adv.txt"
+  for setting in deeplab ir-labels; do
+    for r in $(seq 1 "$rounds"); do
+      [ -f "$out/java_crf_$setting.$r.txt" ] && sed "s/^/java  crf round $r  /" "$out/java_crf_$setting.$r.txt"
+      [ -f "$out/dcrf_crf_$setting.$r.txt" ] && sed "s/^/pydcrf crf round $r  /" "$out/dcrf_crf_$setting.$r.txt"
+    done
+  done
   for form in taps shifted; do
     [ -f "$out/java_aspp_$form.txt" ] && grep -v '^Added differentiated op' "$out/java_aspp_$form.txt" | sed 's/^/java  /'
   done
@@ -166,13 +229,13 @@ fi
 
 field_of() { # file result-name field -> value or NA
   local v
-  v="$(sed -n "s/^result name=$2 .*$3=\([0-9.]*\).*/\1/p" "$1" 2>/dev/null)"
+  v="$(sed -n "s/^result name=$2 \(.* \)\{0,1\}$3=\([0-9.]*\).*/\2/p" "$1" 2>/dev/null)"
   echo "${v:-NA}"
 }
-median_over_rounds() { # side result-name -> median of the rounds' medians, or NA
+median_over_rounds() { # side result-name [field] -> median of the rounds' values, or NA
   local v r vals=""
   for r in $(seq 1 "$rounds"); do
-    v="$(field_of "$out/$1.$r.txt" "$2" median_ms)"
+    v="$(field_of "$out/$1.$r.txt" "$2" "${3:-median_ms}")"
     [ "$v" != NA ] && vals="$vals $v"
   done
   if [ -z "$vals" ]; then echo NA; return; fi
@@ -215,4 +278,19 @@ if [ "$aspp" = 1 ]; then
     "taps_peak_mb=$(field_of "$out/java_aspp_taps.txt" "aspp_taps_r${aspp_rate}_b${aspp_batch}" first_step_added_mb)" \
     "shifted_peak_mb=$(field_of "$out/java_aspp_shifted.txt" "aspp_shifted_r${aspp_rate}_b${aspp_batch}" first_step_added_mb)" \
     "(one branch forward + backward, float32; ms: median step; peak_mb: resident memory the first step adds)"
+fi
+if [ "$crf" = 1 ]; then
+  for setting in deeplab ir-labels; do
+    name="crf_${setting//-/_}_500x375"
+    j="$(median_over_rounds "java_crf_$setting" "$name" total_ms)"
+    t="$(median_over_rounds "dcrf_crf_$setting" "$name" total_ms)"
+    jb="$(median_over_rounds "java_crf_$setting" "$name" build_ms)"
+    tb="$(median_over_rounds "dcrf_crf_$setting" "$name" build_ms)"
+    ji="$(median_over_rounds "java_crf_$setting" "$name" inference_ms)"
+    ti="$(median_over_rounds "dcrf_crf_$setting" "$name" inference_ms)"
+    agree="$(field_of "$out/dcrf_crf_$setting.$rounds.txt" "$name" agreement)"
+    echo "$name java_ms=$j pydensecrf_ms=$t ratio=$(ratio_of "$j" "$t") agreement=$agree" \
+      "(thread CPU ms per image, median; build java=$jb pydensecrf=$tb, inference java=$ji pydensecrf=$ti;" \
+      "image: ${crf_image:-synthetic})"
+  done
 fi
