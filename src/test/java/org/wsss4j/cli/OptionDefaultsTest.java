@@ -157,7 +157,7 @@ class OptionDefaultsTest {
     /**
      * Per command: defaults that are no hyper-parameter, so no record holds them: split names
      * (the reference's lists), folders, thread counts (0 = one per core), the map method, a shard,
-     * how often progress is printed.
+     * how often progress is printed, which of the paper's tables to make.
      */
     private static final Map<String, Set<String>> NOT_HYPER_PARAMETERS = Map.ofEntries(
             Map.entry("dataset", Set.of("--progress-every")),
@@ -170,7 +170,7 @@ class OptionDefaultsTest {
             Map.entry("make-pseudolabels", Set.of("--list", "--eval-list", "--method", "--threads")),
             Map.entry("predict", Set.of("--threads")),
             Map.entry("train-deeplab", Set.of("--list", "--val-list", "--workers")),
-            Map.entry("reproduce", Set.of("--out")));
+            Map.entry("reproduce", Set.of("--out", "--tables")));
 
     /** A subcommand parsed with only its required options (each given a placeholder). */
     private static CommandLine parsedWithRequiredOnly(String name) {
