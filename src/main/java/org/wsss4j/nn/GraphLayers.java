@@ -1,6 +1,7 @@
 package org.wsss4j.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -373,16 +374,21 @@ public final class GraphLayers {
      * d*d phases of the padded input stacked along the batch (space-to-batch): pad x by
      * {@code padding} on every side and, at the bottom and right, by the e < d rows and columns
      * that make each padded side a multiple of d, say d*q; reshape [N, d*q_h, d*q_w, C] to
-     * [N, q_h, d, q_w, d, C], permute the two phase axes to the front and reshape to
+     * [N, q_h, d, q_w, d, C], take its d*d phases (i, j) and concatenate them along the batch to
      * [d*d*N, q_h, q_w, C], so that phase (i, j) of sample n holds x_pad(d*y + i, d*x + j).
      * A dilated tap (a, b) reads x_pad(i' + a*d, j' + b*d) = phase (i' mod d, j' mod d) at
      * (y + a, x + b), so the undilated kernel on each phase (padding 0) gives the dilated output at
      * the positions of that phase; the inverse rearrangement interleaves the phases back to
      * [N, d*(q_h - k + 1), d*(q_w - k + 1), O], whose first H + 2p - (k-1)d rows and columns are
      * the output (the e extra rows and columns at the end are cropped). It does the multiply-adds
-     * of one plain convolution over the padded area rounded up to a multiple of d, and holds the
-     * padded input twice (padded and rearranged) instead of k*k times. Pad, reshape, permute,
-     * convolution and slice only: exact, differentiable and backend-neutral.
+     * of one plain convolution over the padded area rounded up to a multiple of d, and holds a
+     * few copies of the padded input (padded, its phases, their concatenation) instead of k*k. Pad, reshape, unstack,
+     * concat, stack, convolution and slice only: exact, differentiable and backend-neutral.
+     *
+     * <p>The rearrangements are unstacks and stacks of the 6-d view rather than one 6-d permute
+     * each way: libnd4j copies a permuted 6-d array element by element, and in DeepLab-v2's MSC
+     * prediction of a 500 x 375 image (78 such convolutions) the permutes took 1.7 s against
+     * 0.33 s for the unstacks, stacks and concats (benchmarks/RESULTS.md, 2026-12-08).
      *
      * <p>The sizes are computed in the graph from the input's shape (the networks' placeholders
      * take any H and W), so one graph serves every input size. Stride 1 only: a strided dilated
@@ -411,32 +417,33 @@ public final class GraphLayers {
         SDVariable padded = sd.nn().pad(x, pads, PadMode.CONSTANT, 0.0);
         SDVariable qh = q.get(SDIndex.interval(0, 1));
         SDVariable qw = q.get(SDIndex.interval(1, 2));
-        SDVariable phases;
-        if (nhwc) { // [N, qh, d, qw, d, C] -> [d, d, N, qh, qw, C]
-            phases = sd.reshape(padded, sd.concat(0, longs(-1), qh, longs(d), qw, longs(d, in)))
-                    .permute(2, 4, 0, 1, 3, 5);
-            phases = sd.reshape(phases, sd.concat(0, longs(-1), q, longs(in)));
-        } else { // [N, C, qh, d, qw, d] -> [d, d, N, C, qh, qw]
-            phases = sd.reshape(padded, sd.concat(0, longs(-1, in), qh, longs(d), qw, longs(d)))
-                    .permute(3, 5, 0, 1, 2, 4);
-            phases = sd.reshape(phases, sd.concat(0, longs(-1, in), q));
+        // the d*d phases by two unstacks of the 6-d view, concatenated along the batch in (i, j) order
+        int dd = (int) d;
+        SDVariable six = nhwc ? sd.reshape(padded, sd.concat(0, longs(-1), qh, longs(d), qw, longs(d, in)))
+                : sd.reshape(padded, sd.concat(0, longs(-1, in), qh, longs(d), qw, longs(d)));
+        SDVariable[] rows = sd.unstack(six, nhwc ? 2 : 3, dd);          // [N, qh, qw, d, C] / [N, C, qh, qw, d]
+        SDVariable[] all = new SDVariable[dd * dd];
+        for (int i = 0; i < dd; i++) {
+            SDVariable[] cols = sd.unstack(rows[i], nhwc ? 3 : 4, dd);  // [N, qh, qw, C] / [N, C, qh, qw]
+            System.arraycopy(cols, 0, all, i * dd, dd);
         }
+        SDVariable phases = sd.concat(0, all);
         Conv2DConfig plain = Conv2DConfig.builder()
                 .kH(k).kW(k).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
                 .paddingMode(PaddingMode.VALID).dataFormat(layout.convFormat()).weightsFormat(WeightsFormat.YXIO)
                 .build();
         SDVariable y = bias == null ? sd.cnn().conv2d(phases, weight, plain) : sd.cnn().conv2d(phases, weight, bias, plain);
         SDVariable o = q.sub((double) k - 1);                                                  // per-phase output size
-        SDVariable oh = o.get(SDIndex.interval(0, 1));
-        SDVariable ow = o.get(SDIndex.interval(1, 2));
-        SDVariable interleaved;
-        if (nhwc) { // [d, d, N, oh, ow, O] -> [N, oh, d, ow, d, O]
-            interleaved = sd.reshape(y, sd.concat(0, longs(d, d, -1), oh, ow, longs(out))).permute(2, 3, 0, 4, 1, 5);
-            interleaved = sd.reshape(interleaved, sd.concat(0, longs(-1), o.mul((double) d), longs(out)));
-        } else { // [d, d, N, O, oh, ow] -> [N, O, oh, d, ow, d]
-            interleaved = sd.reshape(y, sd.concat(0, longs(d, d, -1, out), oh, ow)).permute(2, 3, 4, 0, 5, 1);
-            interleaved = sd.reshape(interleaved, sd.concat(0, longs(-1, out), o.mul((double) d)));
+        // back: the phases unstacked from the batch, stacked as the column phase j, then the row phase i
+        SDVariable[] pieces = sd.unstack(sd.reshape(y, nhwc ? sd.concat(0, longs(d * d, -1), o, longs(out))
+                : sd.concat(0, longs(d * d, -1, out), o)), 0, dd * dd);
+        SDVariable[] rowsOut = new SDVariable[dd];
+        for (int i = 0; i < dd; i++) {
+            rowsOut[i] = sd.stack(nhwc ? 3 : 4, Arrays.copyOfRange(pieces, i * dd, (i + 1) * dd));
         }
+        SDVariable interleaved = sd.stack(nhwc ? 2 : 3, rowsOut);       // [N, oh, d, ow, d, O] / [N, O, oh, d, ow, d]
+        interleaved = nhwc ? sd.reshape(interleaved, sd.concat(0, longs(-1), o.mul((double) d), longs(out)))
+                : sd.reshape(interleaved, sd.concat(0, longs(-1, out), o.mul((double) d)));
         SDVariable kept = paddedSize.sub((double) (k - 1) * d);                                // H + 2p - (k-1)d
         SDVariable size = nhwc ? sd.concat(0, batch, kept, longs(out)) : sd.concat(0, batch, longs(out), kept);
         return sd.slice(interleaved, longs(0, 0, 0, 0), size);

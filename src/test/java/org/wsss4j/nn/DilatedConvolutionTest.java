@@ -300,7 +300,7 @@ class DilatedConvolutionTest {
      * A layer picks the shifted outputs exactly when stride is 1 and k*k*out < in, space-to-batch
      * for the other stride-1 convs and the tap stack at stride 2, and each computes the
      * convolution: 3x3 convs with bias at dilation = padding = 2. The form is read off the graph's
-     * ops: only space-to-batch reads the input's shape ({@code shape_of}) and permutes, only the
+     * ops: only space-to-batch reads the input's shape ({@code shape_of}) and unstacks, only the
      * tap stack concatenates floats, only the shifted outputs slice and add floats without either.
      */
     @Test
@@ -325,7 +325,7 @@ class DilatedConvolutionTest {
                 Set<String> ops = sd.getOps().values().stream().map(op -> op.getOp().opName())
                         .collect(Collectors.toSet());
                 String what = layout + " " + in + "->" + out + " stride " + stride + ", ops " + ops;
-                boolean spaceToBatch = ops.contains("shape_of") && ops.contains("permute");
+                boolean spaceToBatch = ops.contains("shape_of") && ops.contains("unstack");
                 boolean taps = !spaceToBatch && ops.contains("concat");
                 boolean shifted = !spaceToBatch && !taps && ops.contains("add");
                 assertEquals(expected == GraphLayers.DilatedForm.SPACE_TO_BATCH, spaceToBatch, what);
