@@ -17,8 +17,8 @@
 #   --adv-steps M  steps climbed per scale when timing AdvCAM (default 3; 27 = no extrapolation)
 #   --adv-classes K  also time K classes climbing in one batch on the Java side (default 0 = off)
 #   --aspp     also time one DeepLab-v2 ASPP branch (3x3, 2048 -> 21, 41x41) forward + backward in
-#              both forms of a dilated conv, each in its own JVM (no PyTorch side; ~2 minutes):
-#                aspp_r<R>_b<B> taps_ms=.. shifted_ms=.. taps_peak_mb=.. shifted_peak_mb=.. (..)
+#              the three forms of a dilated conv, each in its own JVM (no PyTorch side; ~3 minutes):
+#                aspp_r<R>_b<B> taps_ms=.. shifted_ms=.. s2b_ms=.. taps_peak_mb=.. shifted_peak_mb=.. s2b_peak_mb=.. (..)
 #   --aspp-only      only the ASPP measurement
 #   --aspp-batch B   its batch (default 5, DeepLab-v2's); --aspp-rate R its dilation (default 24)
 #   --crf      also time the dense CRF on one core against pydensecrf's C++ engine, 500x375, 21 labels,
@@ -28,6 +28,17 @@
 #              (ms: median thread CPU time per image, CRF build + 10 iterations + argmax; agreement:
 #              fraction of pixels where the two give the same label)
 #   --crf-only       only the CRF measurement
+#   --aspp-in C --aspp-out O  its channels (default 2048, 21; 512 512 = a backbone's layer5 conv)
+#   --deeplab  also time DeepLab-v2 (ResNet-101 MSC) against deeplab-pytorch's own model, one process
+#              per side and measurement (tens of minutes on 2 cores; needs a deeplab-pytorch checkout,
+#              --deeplab-pytorch DIR or DEEPLAB_PYTORCH):
+#                deeplab_train_step java_ms=.. torch_ms=.. ratio=.. java_peak_mb=.. torch_peak_mb=..
+#                deeplab_predict java_ms=.. torch_ms=.. ratio=.. java_peak_mb=.. torch_peak_mb=..
+#              (train: batch 2 of 321x321 crops, forward + backward + update; predict: one 500x375
+#              image; peak_mb: the process's peak resident set)
+#   --deeplab-only   only the DeepLab measurements
+#   --profile  with --deeplab, also the Java side's time inside SameDiff ops by op type (--verbose shows it)
+#   --deeplab-crop N   the training crop (default 321); --deeplab-modes "train predict" which to run
 #
 # Environment (all optional):
 #   WSSS4J_NATIVE    force a native build: onednn-avx512 | onednn-avx2 | onednn (default: by CPU flags,
@@ -46,6 +57,7 @@ bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 
 quick=0 verbose=0 size=448 advcam=0 resnet=1 adv_steps=3 adv_classes=0 rounds= aspp=0 aspp_batch=5 aspp_rate=24 crf=0
+aspp_in=2048 aspp_out=21 deeplab=0 deeplab_profile=0 deeplab_crop=321 deeplab_modes="train predict"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -62,9 +74,19 @@ while [ $# -gt 0 ]; do
     --aspp-rate) aspp_rate="$2"; shift ;;
     --crf) crf=1 ;;
     --crf-only) crf=1 resnet=0 ;;
-    -h|--help) sed -n '2,44p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --aspp-in) aspp_in="$2"; shift ;;
+    --deeplab) deeplab=1 ;;
+    --deeplab-only) deeplab=1 resnet=0 ;;
+    --deeplab-pytorch) export DEEPLAB_PYTORCH="$2"; shift ;;
+    --profile) deeplab_profile=1 ;;
+    --deeplab-crop) deeplab_crop="$2"; shift ;;
+    --deeplab-modes) deeplab_modes="$2"; shift ;;
+    --aspp-out) aspp_out="$2"; shift ;;
+    -h|--help) sed -n '2,54 p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (use --quick, --verbose, --size N, --rounds R, --advcam, --advcam-only," \
-         "--adv-steps M, --adv-classes K, --aspp, --aspp-only, --aspp-batch B, --aspp-rate R, --crf, --crf-only)" >&2; exit 2 ;;
+         "--adv-steps M, --adv-classes K, --aspp, --aspp-only, --aspp-batch B, --aspp-rate R, --aspp-in C," \
+         "--aspp-out O, --crf, --crf-only, --deeplab, --deeplab-only, --deeplab-pytorch DIR, --profile," \
+         "--deeplab-crop N, --deeplab-modes M)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -73,7 +95,7 @@ if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then echo "run.sh: --rounds needs a posit
 
 # Build the jar when missing or older than the sources (as ./wsss4j does, but offline).
 jar="$root/target/wsss4j.jar"
-if [ "$resnet" = 1 ] || [ "$advcam" = 1 ] || [ "$aspp" = 1 ]; then need_jar=1; else need_jar=0; fi
+if [ "$resnet" = 1 ] || [ "$advcam" = 1 ] || [ "$aspp" = 1 ] || [ "$deeplab" = 1 ]; then need_jar=1; else need_jar=0; fi
 if [ "$need_jar" = 1 ] && { [ ! -f "$jar" ] || [ ! -d "$root/target/lib" ] \
    || [ -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; }; then
   echo "run.sh: building (mvn -q -B -o -DskipTests package) ..." >&2
@@ -142,6 +164,10 @@ run_torch() { # script output-file args...
   "$python" "$bench/$script" "$@" --threads "$threads" >"$file" 2>"$file.err" || {
     cat "$file.err" >&2; echo "run.sh: the PyTorch script $script failed" >&2; : >"$file"; }
 }
+run_java_or_na() { # as run_java, but a failure (e.g. out of memory) leaves the file empty (NA) and goes on
+  local cls="$1" file="$2"
+  ( run_java "$@" ) || { echo "run.sh: $cls failed; its result is NA" >&2; mv "$file" "$file.failed" 2>/dev/null || true; }
+}
 ratio_of() { # java torch -> ratio or NA
   if [ "$1" != NA ] && [ "$2" != NA ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo NA; fi
 }
@@ -165,9 +191,27 @@ if [ "$advcam" = 1 ]; then
 fi
 if [ "$aspp" = 1 ]; then
   # One form per JVM: a process's peak resident set would carry the first form's memory into the second.
-  for form in taps shifted; do
+  for form in taps shifted s2b; do
     run_java org.wsss4j.bench.AsppBranchBenchmark "$out/java_aspp_$form.txt" --form "$form" \
-      --batch "$aspp_batch" --rate "$aspp_rate" --warmup 1 --repeats "$repeats"
+      --batch "$aspp_batch" --rate "$aspp_rate" --in "$aspp_in" --out "$aspp_out" --warmup 1 --repeats "$repeats"
+  done
+fi
+if [ "$deeplab" = 1 ]; then
+  # One process per side and measurement: a process's peak resident set is the measurement's own.
+  # Fewer steps than the ResNet harnesses: a ResNet-101 MSC train step takes many seconds.
+  if [ "$quick" = 1 ]; then dl_warmup=1 dl_repeats=2; else dl_warmup=2 dl_repeats=5; fi
+  dl_prof=""; [ "$deeplab_profile" = 1 ] && dl_prof="--profile"
+  for mode in $deeplab_modes; do
+    echo "run.sh: load average before deeplab $mode: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    run_java_or_na org.wsss4j.bench.DeepLabBenchmark "$out/java_dl_$mode.txt" --mode "$mode" --batch 2 --crop "$deeplab_crop" \
+      --height 375 --width 500 --warmup "$dl_warmup" --repeats "$dl_repeats" $dl_prof
+    if [ -n "${DEEPLAB_PYTORCH:-}" ]; then
+      run_torch deeplab_torch.py "$out/torch_dl_$mode.txt" --mode "$mode" --batch 2 --crop "$deeplab_crop" \
+        --height 375 --width 500 --warmup "$dl_warmup" --repeats "$dl_repeats"
+    else
+      echo "run.sh: no deeplab-pytorch checkout (--deeplab-pytorch DIR or DEEPLAB_PYTORCH); PyTorch side skipped" >&2
+      : >"$out/torch_dl_$mode.txt"
+    fi
   done
 fi
 if [ "$crf" = 1 ]; then
@@ -222,7 +266,10 @@ if [ "$verbose" = 1 ]; then
       [ -f "$out/dcrf_crf_$setting.$r.txt" ] && sed "s/^/pydcrf crf round $r  /" "$out/dcrf_crf_$setting.$r.txt"
     done
   done
-  for form in taps shifted; do
+  for f in java_dl_train torch_dl_train java_dl_predict torch_dl_predict; do
+    [ -f "$out/$f.txt" ] && grep -v '^Added differentiated op' "$out/$f.txt" | sed "s/^/${f%%_*}  /"
+  done
+  for form in taps shifted s2b; do
     [ -f "$out/java_aspp_$form.txt" ] && grep -v '^Added differentiated op' "$out/java_aspp_$form.txt" | sed 's/^/java  /'
   done
 fi
@@ -273,11 +320,29 @@ if [ "$advcam" = 1 ]; then
 fi
 if [ "$aspp" = 1 ]; then
   a="aspp_r${aspp_rate}_b${aspp_batch}"
-  echo "$a taps_ms=$(field_of "$out/java_aspp_taps.txt" "aspp_taps_r${aspp_rate}_b${aspp_batch}" median_ms)" \
-    "shifted_ms=$(field_of "$out/java_aspp_shifted.txt" "aspp_shifted_r${aspp_rate}_b${aspp_batch}" median_ms)" \
-    "taps_peak_mb=$(field_of "$out/java_aspp_taps.txt" "aspp_taps_r${aspp_rate}_b${aspp_batch}" first_step_added_mb)" \
-    "shifted_peak_mb=$(field_of "$out/java_aspp_shifted.txt" "aspp_shifted_r${aspp_rate}_b${aspp_batch}" first_step_added_mb)" \
-    "(one branch forward + backward, float32; ms: median step; peak_mb: resident memory the first step adds)"
+  suffix=""
+  if [ "$aspp_in" != 2048 ] || [ "$aspp_out" != 21 ]; then suffix="_${aspp_in}to${aspp_out}"; fi
+  line="$a$suffix"
+  for form in taps shifted s2b; do
+    line="$line ${form}_ms=$(field_of "$out/java_aspp_$form.txt" "aspp_${form}_r${aspp_rate}_b${aspp_batch}$suffix" median_ms)"
+  done
+  for form in taps shifted s2b; do
+    line="$line ${form}_peak_mb=$(field_of "$out/java_aspp_$form.txt" "aspp_${form}_r${aspp_rate}_b${aspp_batch}$suffix" first_step_added_mb)"
+  done
+  echo "$line (one dilated 3x3 conv ${aspp_in} -> ${aspp_out} forward + backward, float32; ms: median step;" \
+    "peak_mb: resident memory the first step adds)"
+fi
+if [ "$deeplab" = 1 ]; then
+  for mode in $deeplab_modes; do
+    if [ "$mode" = train ]; then name=deeplab_train_step; else name=deeplab_predict; fi
+    j="$(field_of "$out/java_dl_$mode.txt" "$name" median_ms)"
+    t="$(field_of "$out/torch_dl_$mode.txt" "$name" median_ms)"
+    shown="$name"
+    if [ "$mode" = train ] && [ "$deeplab_crop" != 321 ]; then shown="${name}_crop$deeplab_crop"; fi
+    echo "$shown java_ms=$j torch_ms=$t ratio=$(ratio_of "$j" "$t")" \
+      "java_peak_mb=$(field_of "$out/java_dl_$mode.txt" "$name" peak_rss_mb)" \
+      "torch_peak_mb=$(field_of "$out/torch_dl_$mode.txt" "$name" peak_rss_mb)"
+  done
 fi
 if [ "$crf" = 1 ]; then
   for setting in deeplab ir-labels; do

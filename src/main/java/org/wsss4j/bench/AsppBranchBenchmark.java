@@ -24,9 +24,11 @@ import org.wsss4j.nn.PooledInferenceSession;
 
 /**
  * Times one DeepLab-v2 ASPP branch (a 3x3 conv with bias, dilation = padding = rate, from the
- * backbone's 2048 channels to 21 classes, spec 8) through one of the two forms of a dilated
- * convolution in {@link GraphLayers}: {@code --form taps} ({@link GraphLayers#dilatedConvByTaps})
- * or {@code --form shifted} ({@link GraphLayers#dilatedConvByShiftedOutputs}). One step is the
+ * backbone's 2048 channels to 21 classes, spec 8), or with {@code --in}/{@code --out} any dilated
+ * 3x3 conv (e.g. a backbone's, 512 -> 512 at rate 4), through one of the three forms of a dilated
+ * convolution in {@link GraphLayers}: {@code --form taps} ({@link GraphLayers#dilatedConvByTaps}),
+ * {@code --form shifted} ({@link GraphLayers#dilatedConvByShiftedOutputs}) or {@code --form s2b}
+ * ({@link GraphLayers#dilatedConvBySpaceToBatch}). One step is the
  * forward pass and the backward pass of a training step: the gradients of L = sum(y * R) (R a
  * fixed random array) w.r.t. the branch's input (which a network passes on to its backbone), its
  * kernel and its bias, in one {@code calculateGradientsAndOutputs} call, float32, in the graph
@@ -47,7 +49,7 @@ import org.wsss4j.nn.PooledInferenceSession;
  * <p>With {@code --profile} it also prints the time inside SameDiff ops by op type over the
  * measured steps, {@code op form=<form> op=<type> ms=<per step> calls=<per step>}.
  *
- * <p>Options: {@code --form taps|shifted --batch 5 --size 41 --in 2048 --out 21 --rate 24
+ * <p>Options: {@code --form taps|shifted|s2b --batch 5 --size 41 --in 2048 --out 21 --rate 24
  * --warmup 1 --repeats 3 --layout nhwc|nchw --seed 0 --profile}. The defaults are DeepLab-v2's training
  * size: batch 5 of 321 x 321 crops give 41 x 41 maps at output stride 8 (spec 8); rate 24 is the
  * widest branch (the most padding).
@@ -75,8 +77,8 @@ public final class AsppBranchBenchmark {
             case "nchw" -> Layout.NCHW;
             default -> throw new IllegalArgumentException("--layout must be nhwc or nchw: " + opt.get("layout"));
         };
-        if (!form.equals("taps") && !form.equals("shifted")) {
-            throw new IllegalArgumentException("--form must be taps or shifted: " + form);
+        if (!Set.of("taps", "shifted", "s2b").contains(form)) {
+            throw new IllegalArgumentException("--form must be taps, shifted or s2b: " + form);
         }
         BenchOptions.info("java_version", System.getProperty("java.version"));
         BenchOptions.info("native_variant", System.getProperty("org.bytedeco.javacpp.platform.extension", "(default)"));
@@ -95,9 +97,11 @@ public final class AsppBranchBenchmark {
         SDVariable x = sd.var(INPUT, gaussian(r, 1.0, layout.place(1, in, 3, 3)));
         SDVariable w = sd.var("aspp.weight", gaussian(r, 0.01, 3, 3, in, out));
         SDVariable b = sd.var("aspp.bias", gaussian(r, 0.01, out));
-        SDVariable y = form.equals("taps")
-                ? layers.dilatedConvByTaps(w, b, x, 3, 1, rate, rate, out)
-                : layers.dilatedConvByShiftedOutputs(w, b, x, 3, 1, rate, rate, out);
+        SDVariable y = switch (form) {
+            case "taps" -> layers.dilatedConvByTaps(w, b, x, 3, 1, rate, rate, out);
+            case "shifted" -> layers.dilatedConvByShiftedOutputs(w, b, x, 3, 1, rate, rate, out);
+            default -> layers.dilatedConvBySpaceToBatch(w, b, x, 3, rate, rate, in, out);
+        };
         SDVariable weights = sd.placeHolder(LOSS_WEIGHTS, DataType.FLOAT, layout.place(-1, out, -1, -1));
         y.mul(weights).sum(LOSS);
         sd.setLossVariables(LOSS);
@@ -132,10 +136,11 @@ public final class AsppBranchBenchmark {
             cpu[i] = (ResNetBenchmark.processCpuNanos() - cpu0) / 1e6;
         }
         long stepPeak = reset ? statusKb("VmHWM") : -1;
-        System.out.printf(Locale.ROOT, "result name=aspp_%s_r%d_b%d median_ms=%.1f min_ms=%.1f max_ms=%.1f cpu_ms=%.1f"
+        System.out.printf(Locale.ROOT, "result name=aspp_%s_r%d_b%d%s median_ms=%.1f min_ms=%.1f max_ms=%.1f cpu_ms=%.1f"
                         + " first_step_ms=%.1f rss_before_mb=%d first_step_peak_rss_mb=%d first_step_added_mb=%d"
                         + " step_peak_rss_mb=%d repeats=%d%n",
-                form, rate, batch, ResNetBenchmark.median(times), Arrays.stream(times).min().orElse(0),
+                form, rate, batch, in == 2048 && out == 21 ? "" : "_" + in + "to" + out,
+                ResNetBenchmark.median(times), Arrays.stream(times).min().orElse(0),
                 Arrays.stream(times).max().orElse(0), ResNetBenchmark.median(cpu), firstMs, rssBefore >> 10,
                 firstPeak >> 10, (firstPeak - rssBefore) >> 10, stepPeak < 0 ? -1 : stepPeak >> 10,
                 repeats);

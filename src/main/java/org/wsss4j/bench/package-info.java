@@ -1,8 +1,8 @@
 /**
  * Benchmark harnesses run from {@code benchmarks/} (never in unit tests): ResNet forward and
- * gradient steps and AdvCAM climbs, timed beside their PyTorch counterparts, and one DeepLab-v2
- * ASPP branch in each form of a dilated convolution.
+ * gradient steps, AdvCAM climbs and DeepLab-v2's training step and prediction, timed beside their
+ * PyTorch counterparts, and one dilated convolution in each of its forms.
  *
- * <p>May import: (root), io, data, data.image, nn, classifier, cam.
+ * <p>May import: (root), io, data, data.image, data.synth, nn, classifier, cam, seg.
  */
 package org.wsss4j.bench;

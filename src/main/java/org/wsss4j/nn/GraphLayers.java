@@ -1,11 +1,13 @@
 package org.wsss4j.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.enums.PadMode;
@@ -220,8 +222,8 @@ public final class GraphLayers {
 
     /**
      * Convolution with an existing YXIO kernel variable. A dilated kernel goes through
-     * {@link #dilatedConvByTaps} or {@link #dilatedConvByShiftedOutputs} (chosen by
-     * {@link #shiftsOutputs}): ND4J 1.0.0-M2.1's oneDNN conv2d refuses any dilation > 1 in
+     * {@link #dilatedConvByTaps}, {@link #dilatedConvByShiftedOutputs} or
+     * {@link #dilatedConvBySpaceToBatch} (chosen by {@link #dilatedForm}): ND4J 1.0.0-M2.1's oneDNN conv2d refuses any dilation > 1 in
      * float32 ("could not create a descriptor for a dilated convolution", measured here), and
      * turning oneDNN off makes every convolution 3x slower.
      */
@@ -239,9 +241,13 @@ public final class GraphLayers {
         if (dilation > 1 && k > 1) {
             long inChannels = in > 0 ? in : weight.getArr().size(2);
             long outChannels = out > 0 ? out : weight.getArr().size(3);
-            SDVariable y = shiftsOutputs(k, stride, inChannels, outChannels)
-                    ? dilatedConvByShiftedOutputs(weight, bias, x, k, stride, padding, dilation, outChannels)
-                    : dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, outChannels);
+            SDVariable y = switch (dilatedForm(k, stride, inChannels, outChannels)) {
+                case SHIFTED_OUTPUTS -> dilatedConvByShiftedOutputs(weight, bias, x, k, stride, padding, dilation,
+                        outChannels);
+                case SPACE_TO_BATCH -> dilatedConvBySpaceToBatch(weight, bias, x, k, padding, dilation, inChannels,
+                        outChannels);
+                case TAPS -> dilatedConvByTaps(weight, bias, x, k, stride, padding, dilation, outChannels);
+            };
             tape.add(new TapeEntry.Unsupported("dilated convolution (dilation " + dilation + ")", y));
             return y;
         }
@@ -268,12 +274,37 @@ public final class GraphLayers {
      * shifted outputs 0.77 GB and 0.68 s; at rate 6, 4.4 GB and 9.1 s against 0.43 GB and 0.60 s.
      * The rule k*k * out < in makes every intermediate of the shifted form narrower than the
      * input, so it holds less than the tap stack whatever the padding; a backbone's dilated 3x3
-     * conv (out = in) keeps the tap stack, which holds less there. Stride > 1 keeps the tap stack
-     * too: the shifted outputs compute the pointwise product at every input pixel, stride^2 times
-     * the multiply-adds of the strided taps.
+     * conv (out = in) does not shift outputs (they would hold 9 times its channels; it goes
+     * through {@link #dilatedForm}'s other forms). Stride > 1 does not either: the shifted outputs
+     * compute the pointwise product at every input pixel, stride^2 times the multiply-adds of the
+     * strided taps.
      */
     static boolean shiftsOutputs(int k, int stride, long in, long out) {
         return stride == 1 && (long) k * k * out < in;
+    }
+
+    /** The three ways {@link #convWith} builds a dilated convolution. */
+    enum DilatedForm { TAPS, SHIFTED_OUTPUTS, SPACE_TO_BATCH }
+
+    /**
+     * The form of a dilated k x k convolution from {@code in} to {@code out} channels: the shifted
+     * outputs where {@link #shiftsOutputs} holds (an ASPP branch to the classes), else at stride 1
+     * space-to-batch ({@link #dilatedConvBySpaceToBatch}; a backbone's dilated 3x3 conv, out = in),
+     * else the tap stack. Measured (benchmarks/RESULTS.md, 2026-12-08, shared cores): on one
+     * backbone conv alone (forward and backward, batch 2, 41 x 41) the tap stack is the faster
+     * (256 -> 256 at d 2: 451 against 711 ms; 512 -> 512 at d 4: 1.1 against 3.2 s) and
+     * space-to-batch the smaller (143 against 214 MB, 362 against 447 MB added); in DeepLab-v2's
+     * whole MSC training step (crop 161, batch 2) the order of time turns round, the tap stack's
+     * slices, concat and adds and its 9x stacked inputs kept for the backward pass costing more:
+     * space-to-batch 16.3 s median with 14.0 s in ops and an 8.6 GB peak, the tap stack 25.8 s,
+     * 19.9 s and 11.1 GB; in its prediction of a 500 x 375 image, 9.7 against 10.5 s (2.8 against
+     * 2.9 GB). The ASPP branch (2048 -> 21) keeps the shifted outputs: at rate 24, batch 2, 343 ms
+     * and 0.31 GB against 3.5 s and 1.5 GB for space-to-batch, which pads 41 x 41 to 96 x 96 and
+     * rearranges all 2048 channels.
+     */
+    static DilatedForm dilatedForm(int k, int stride, long in, long out) {
+        if (shiftsOutputs(k, stride, in, out)) return DilatedForm.SHIFTED_OUTPUTS;
+        return stride == 1 ? DilatedForm.SPACE_TO_BATCH : DilatedForm.TAPS;
     }
 
     /**
@@ -340,6 +371,91 @@ public final class GraphLayers {
         SDVariable sum = shifted[0];
         for (int t = 1; t < shifted.length; t++) sum = sum.add(shifted[t]);
         return bias == null ? sum : sd.nn().biasAdd(sum, bias, layout == Layout.NCHW);
+    }
+
+    /**
+     * The same dilated convolution at stride 1 as one plain k x k convolution on the dilation's
+     * d*d phases of the padded input stacked along the batch (space-to-batch): pad x by
+     * {@code padding} on every side and, at the bottom and right, by the e < d rows and columns
+     * that make each padded side a multiple of d, say d*q; reshape [N, d*q_h, d*q_w, C] to
+     * [N, q_h, d, q_w, d, C], take its d*d phases (i, j) and concatenate them along the batch to
+     * [d*d*N, q_h, q_w, C], so that phase (i, j) of sample n holds x_pad(d*y + i, d*x + j).
+     * A dilated tap (a, b) reads x_pad(i' + a*d, j' + b*d) = phase (i' mod d, j' mod d) at
+     * (y + a, x + b), so the undilated kernel on each phase (padding 0) gives the dilated output at
+     * the positions of that phase; the inverse rearrangement interleaves the phases back to
+     * [N, d*(q_h - k + 1), d*(q_w - k + 1), O], whose first H + 2p - (k-1)d rows and columns are
+     * the output (the e extra rows and columns at the end are cropped). It does the multiply-adds
+     * of one plain convolution over the padded area rounded up to a multiple of d, and holds a
+     * few copies of the padded input (padded, its phases, their concatenation) instead of k*k. Pad, reshape, unstack,
+     * concat, stack, convolution and slice only: exact, differentiable and backend-neutral.
+     *
+     * <p>The rearrangements are unstacks and stacks of the 6-d view rather than one 6-d permute
+     * each way: libnd4j copies a permuted 6-d array element by element, and in DeepLab-v2's MSC
+     * prediction of a 500 x 375 image (78 such convolutions) the permutes took 1.7 s against
+     * 0.33 s for the unstacks, stacks and concats (benchmarks/RESULTS.md, 2026-12-08).
+     *
+     * <p>The sizes are computed in the graph from the input's shape (the networks' placeholders
+     * take any H and W), so one graph serves every input size. Stride 1 only: a strided dilated
+     * convolution keeps {@link #dilatedConvByTaps}. Public as {@link #dilatedConvByTaps} is.
+     *
+     * @param outChannels the kernel's O; -1 reads it from the kernel variable
+     * @param inChannels  the kernel's I; -1 reads it from the kernel variable
+     */
+    public SDVariable dilatedConvBySpaceToBatch(SDVariable weight, SDVariable bias, SDVariable x, int k, int padding,
+                                                int dilation, long inChannels, long outChannels) {
+        long in = inChannels > 0 ? inChannels : weight.getArr().size(2);
+        long out = outChannels > 0 ? outChannels : weight.getArr().size(3);
+        long d = dilation;
+        boolean nhwc = layout == Layout.NHWC;
+        // [N, H, W] or the like from the input's shape; the spatial axes are adjacent in both layouts
+        SDVariable shape = sd.shape(x).castTo(DataType.LONG);
+        int h = layout.heightAxis();
+        SDVariable batch = shape.get(SDIndex.interval(0, 1));
+        SDVariable paddedSize = shape.get(SDIndex.interval(h, h + 2)).add(2.0 * padding);      // [H + 2p, W + 2p]
+        SDVariable q = sd.math().floorDiv(paddedSize.add((double) d - 1), longs(d));            // ceil(../d)
+        SDVariable extra = q.mul((double) d).sub(paddedSize);                                  // [e_h, e_w]
+        SDVariable pads = sd.stack(1,
+                longs(layout.place(0, 0, padding, padding)),
+                nhwc ? sd.concat(0, longs(0), extra.add((double) padding), longs(0))
+                        : sd.concat(0, longs(0, 0), extra.add((double) padding)));
+        SDVariable padded = sd.nn().pad(x, pads, PadMode.CONSTANT, 0.0);
+        SDVariable qh = q.get(SDIndex.interval(0, 1));
+        SDVariable qw = q.get(SDIndex.interval(1, 2));
+        // the d*d phases by two unstacks of the 6-d view, concatenated along the batch in (i, j) order
+        int dd = (int) d;
+        SDVariable six = nhwc ? sd.reshape(padded, sd.concat(0, longs(-1), qh, longs(d), qw, longs(d, in)))
+                : sd.reshape(padded, sd.concat(0, longs(-1, in), qh, longs(d), qw, longs(d)));
+        SDVariable[] rows = sd.unstack(six, nhwc ? 2 : 3, dd);          // [N, qh, qw, d, C] / [N, C, qh, qw, d]
+        SDVariable[] all = new SDVariable[dd * dd];
+        for (int i = 0; i < dd; i++) {
+            SDVariable[] cols = sd.unstack(rows[i], nhwc ? 3 : 4, dd);  // [N, qh, qw, C] / [N, C, qh, qw]
+            System.arraycopy(cols, 0, all, i * dd, dd);
+        }
+        SDVariable phases = sd.concat(0, all);
+        Conv2DConfig plain = Conv2DConfig.builder()
+                .kH(k).kW(k).sH(1).sW(1).pH(0).pW(0).dH(1).dW(1)
+                .paddingMode(PaddingMode.VALID).dataFormat(layout.convFormat()).weightsFormat(WeightsFormat.YXIO)
+                .build();
+        SDVariable y = bias == null ? sd.cnn().conv2d(phases, weight, plain) : sd.cnn().conv2d(phases, weight, bias, plain);
+        SDVariable o = q.sub((double) k - 1);                                                  // per-phase output size
+        // back: the phases unstacked from the batch, stacked as the column phase j, then the row phase i
+        SDVariable[] pieces = sd.unstack(sd.reshape(y, nhwc ? sd.concat(0, longs(d * d, -1), o, longs(out))
+                : sd.concat(0, longs(d * d, -1, out), o)), 0, dd * dd);
+        SDVariable[] rowsOut = new SDVariable[dd];
+        for (int i = 0; i < dd; i++) {
+            rowsOut[i] = sd.stack(nhwc ? 3 : 4, Arrays.copyOfRange(pieces, i * dd, (i + 1) * dd));
+        }
+        SDVariable interleaved = sd.stack(nhwc ? 2 : 3, rowsOut);       // [N, oh, d, ow, d, O] / [N, O, oh, d, ow, d]
+        interleaved = nhwc ? sd.reshape(interleaved, sd.concat(0, longs(-1), o.mul((double) d), longs(out)))
+                : sd.reshape(interleaved, sd.concat(0, longs(-1, out), o.mul((double) d)));
+        SDVariable kept = paddedSize.sub((double) (k - 1) * d);                                // H + 2p - (k-1)d
+        SDVariable size = nhwc ? sd.concat(0, batch, kept, longs(out)) : sd.concat(0, batch, longs(out), kept);
+        return sd.slice(interleaved, longs(0, 0, 0, 0), size);
+    }
+
+    /** A LONG vector constant (shape arithmetic in the graph). */
+    private SDVariable longs(long... values) {
+        return sd.constant(Nd4j.createFromArray(values));
     }
 
     /** x zero-padded by {@code padding} on all four spatial sides (x itself when padding is 0). */

@@ -2,7 +2,6 @@ package org.wsss4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.wsss4j.nn.GaussianArrays.random;
 
@@ -20,8 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.wsss4j.nn.NetworkParameters.Group;
 
 /**
- * The two forms of a dilated convolution in {@link GraphLayers} (the tap stack and the shifted
- * outputs) against a direct loop over the definition, in double precision and both layouts;
+ * The three forms of a dilated convolution in {@link GraphLayers} (the tap stack, the shifted
+ * outputs and space-to-batch) against a direct loop over the definition, in double precision and
+ * both layouts;
  * their gradients against central finite differences of that loop; and which form a layer picks.
  */
 class DilatedConvolutionTest {
@@ -83,7 +83,7 @@ class DilatedConvolutionTest {
     }
 
     /** One graph holding both forms on the same input, kernel and bias variables. */
-    private record Graph(SameDiff sd, SDVariable byTaps, SDVariable byShiftedOutputs) {}
+    private record Graph(SameDiff sd, SDVariable byTaps, SDVariable byShiftedOutputs, SDVariable bySpaceToBatch) {}
 
     /**
      * @param input null for a placeholder "x"; else a variable "x" holding it (in the layout),
@@ -100,7 +100,9 @@ class DilatedConvolutionTest {
         SDVariable b = sd.var("b", bias.dup());
         return new Graph(sd,
                 layers.dilatedConvByTaps(w, b, x, c.k(), c.stride(), c.padding(), c.dilation(), -1),
-                layers.dilatedConvByShiftedOutputs(w, b, x, c.k(), c.stride(), c.padding(), c.dilation(), -1));
+                layers.dilatedConvByShiftedOutputs(w, b, x, c.k(), c.stride(), c.padding(), c.dilation(), -1),
+                c.stride() == 1 ? layers.dilatedConvBySpaceToBatch(w, b, x, c.k(), c.padding(), c.dilation(), -1, -1)
+                        : null);
     }
 
     private static INDArray toLayout(INDArray nchw, Layout layout) {
@@ -161,6 +163,77 @@ class DilatedConvolutionTest {
             assertEqualsDirect(want, taps, 1e-11, layout + " tap stack " + c);
             assertEqualsDirect(want, shifted, 1e-11, layout + " shifted outputs " + c);
             assertEquals(0.0, taps.sub(shifted).amaxNumber().doubleValue(), 1e-11, layout + " forms " + c);
+            if (g.bySpaceToBatch() != null) {
+                String name = g.bySpaceToBatch().name();
+                INDArray phases = toNchw(g.sd().output(Map.of("x", toLayout(x, layout)), name).get(name), layout);
+                assertEqualsDirect(want, phases, 1e-11, layout + " space-to-batch " + c);
+            }
+        }
+    }
+
+    /**
+     * The space-to-batch form against the direct loop on the sizes where its rounding up to a
+     * multiple of the dilation matters: odd and even sides, padded sides from one below to one
+     * above a multiple of d, padding 0, below, equal to and above d, 1x1 to 5x5 kernels, and one
+     * graph fed two input sizes in turn (its sizes are computed from the input's shape).
+     */
+    @ParameterizedTest
+    @CsvSource({
+            // k, dilation, padding, in, out, h, w
+            "3, 2, 2, 3, 4, 7, 8",
+            "3, 2, 2, 3, 4, 8, 7",
+            "3, 3, 3, 2, 3, 10, 11",
+            "3, 4, 4, 2, 2, 9, 12",
+            "3, 4, 1, 3, 2, 13, 10",
+            "3, 3, 5, 2, 2, 6, 5",
+            "2, 3, 0, 2, 3, 8, 9",
+            "5, 2, 3, 2, 2, 11, 10",
+            "3, 5, 5, 1, 1, 3, 4",
+            "1, 3, 0, 2, 2, 7, 5",
+            "3, 12, 12, 3, 2, 7, 5"})
+    void spaceToBatchEqualsTheDirectLoopForAnySize(int k, int d, int p, int in, int out, int h, int w) {
+        Random r = new Random(13L * k + 5L * d + 3L * p + h);
+        INDArray kernel = random(r, 1, k, k, in, out);
+        INDArray bias = random(r, 1, out);
+        for (Layout layout : Layout.values()) {
+            SameDiff sd = SameDiff.create();
+            GraphLayers layers = new GraphLayers(sd, new NetworkParameters(), DataType.DOUBLE, 1, layout);
+            SDVariable xv = sd.placeHolder("x", DataType.DOUBLE, layout.place(-1, in, -1, -1));
+            SDVariable y = layers.dilatedConvBySpaceToBatch(sd.var("w", kernel.dup()), sd.var("b", bias.dup()), xv, k,
+                    p, d, -1, -1);
+            for (int[] size : new int[][] {{h, w}, {h + 1, w + 3}}) {
+                Case c = new Case(k, d, p, 1, in, out, size[0], size[1]);
+                INDArray x = random(r, 1, 3, in, size[0], size[1]);
+                INDArray got = sd.output(Map.of("x", toLayout(x, layout)), y.name()).get(y.name());
+                assertEqualsDirect(direct(c, x, kernel, bias), toNchw(got, layout), 1e-11, layout + " " + c);
+            }
+            // gradients of L = sum(y * R) w.r.t. input, kernel and bias equal the tap stack's
+            // (itself checked against finite differences below), on the first size
+            Case c = new Case(k, d, p, 1, in, out, h, w);
+            INDArray x = random(r, 1, 2, in, h, w);
+            INDArray weights = random(r, 1, 2, out, c.outH(), c.outW());
+            Map<String, INDArray> want = null;
+            for (boolean phases : new boolean[] {false, true}) {
+                SameDiff g = SameDiff.create();
+                GraphLayers gl = new GraphLayers(g, new NetworkParameters(), DataType.DOUBLE, 1, layout);
+                SDVariable xv2 = g.var("x", toLayout(x, layout));
+                SDVariable wv = g.var("w", kernel.dup());
+                SDVariable bv = g.var("b", bias.dup());
+                SDVariable out2 = phases ? gl.dilatedConvBySpaceToBatch(wv, bv, xv2, k, p, d, -1, -1)
+                        : gl.dilatedConvByTaps(wv, bv, xv2, k, 1, p, d, -1);
+                out2.mul(g.constant("weights", toLayout(weights, layout))).sum().rename("loss");
+                g.setLossVariables("loss");
+                Map<String, INDArray> grads = g.calculateGradients(Map.of(), "x", "w", "b");
+                if (want == null) {
+                    want = grads;
+                    continue;
+                }
+                for (String v : new String[] {"x", "w", "b"}) {
+                    assertArrayEquals(want.get(v).shape(), grads.get(v).shape(), layout + " dL/d" + v + " " + c);
+                    assertEquals(0.0, want.get(v).sub(grads.get(v)).amaxNumber().doubleValue(), 1e-11,
+                            layout + " dL/d" + v + " " + c);
+                }
+            }
         }
     }
 
@@ -183,14 +256,18 @@ class DilatedConvolutionTest {
                 "w", finiteDifferences(kernel, v -> directLoss(c, x, v, bias, weights), eps),
                 "b", finiteDifferences(bias, v -> directLoss(c, x, kernel, v, weights), eps));
         for (Layout layout : Layout.values()) {
-            for (boolean shifted : new boolean[] {false, true}) {
+            for (String form : new String[] {"tap stack", "shifted outputs", "space-to-batch"}) {
                 Graph g = graph(c, layout, kernel, bias, toLayout(x, layout));
-                SDVariable y = shifted ? g.byShiftedOutputs() : g.byTaps();
+                SDVariable y = switch (form) {
+                    case "tap stack" -> g.byTaps();
+                    case "shifted outputs" -> g.byShiftedOutputs();
+                    default -> g.bySpaceToBatch();
+                };
                 SDVariable weightsInLayout = g.sd().constant("weights", toLayout(weights, layout));
                 y.mul(weightsInLayout).sum().rename("loss");
                 g.sd().setLossVariables("loss");
                 Map<String, INDArray> grads = g.sd().calculateGradients(Map.of(), "x", "w", "b");
-                String what = layout + (shifted ? " shifted outputs" : " tap stack");
+                String what = layout + " " + form;
                 assertClose(fd.get("x"), toNchw(grads.get("x"), layout), what + " dL/dx");
                 assertClose(fd.get("w"), grads.get("w"), what + " dL/dw");
                 assertClose(fd.get("b"), grads.get("b"), what + " dL/db");
@@ -220,17 +297,24 @@ class DilatedConvolutionTest {
     }
 
     /**
-     * A layer picks the shifted outputs exactly when stride is 1 and k*k*out < in (the graph then
-     * sums the taps with adds and holds no concat; the tap stack adds its bias in the conv), and either way computes the convolution: ASPP-like
-     * 3x3 convs with bias at dilation = padding = 2.
+     * A layer picks the shifted outputs exactly when stride is 1 and k*k*out < in, space-to-batch
+     * for the other stride-1 convs and the tap stack at stride 2, and each computes the
+     * convolution: 3x3 convs with bias at dilation = padding = 2. The form is read off the graph's
+     * ops: only space-to-batch reads the input's shape ({@code shape_of}) and unstacks, only the
+     * tap stack concatenates floats, only the shifted outputs slice and add floats without either.
      */
     @Test
-    void layersPickTheShiftedOutputsForNarrowOutputsAtStrideOne() {
-        int[][] cases = {{19, 2, 1, 1}, {18, 2, 1, 0}, {28, 3, 1, 1}, {27, 3, 1, 0}, {19, 2, 2, 0}, {8, 8, 1, 0}};
-        for (int[] cs : cases) { // in, out, stride, 1 = shifted outputs expected
-            int in = cs[0], out = cs[1], stride = cs[2];
-            boolean expectShifted = cs[3] == 1;
-            assertEquals(expectShifted, GraphLayers.shiftsOutputs(3, stride, in, out), "rule for " + in + "->" + out);
+    void layersPickTheirFormByChannelsAndStride() {
+        // in, out, stride, expected form
+        Object[][] cases = {{19, 2, 1, GraphLayers.DilatedForm.SHIFTED_OUTPUTS},
+                {18, 2, 1, GraphLayers.DilatedForm.SPACE_TO_BATCH}, {28, 3, 1, GraphLayers.DilatedForm.SHIFTED_OUTPUTS},
+                {27, 3, 1, GraphLayers.DilatedForm.SPACE_TO_BATCH}, {19, 2, 2, GraphLayers.DilatedForm.TAPS},
+                {8, 8, 1, GraphLayers.DilatedForm.SPACE_TO_BATCH}, {8, 8, 2, GraphLayers.DilatedForm.TAPS}};
+        for (Object[] cs : cases) {
+            int in = (int) cs[0], out = (int) cs[1], stride = (int) cs[2];
+            GraphLayers.DilatedForm expected = (GraphLayers.DilatedForm) cs[3];
+            assertEquals(expected, GraphLayers.dilatedForm(3, stride, in, out), "rule for " + in + "->" + out);
+            assertEquals(expected == GraphLayers.DilatedForm.SHIFTED_OUTPUTS, GraphLayers.shiftsOutputs(3, stride, in, out));
             Case c = new Case(3, 2, 2, stride, in, out, 7, 6);
             for (Layout layout : Layout.values()) {
                 SameDiff sd = SameDiff.create();
@@ -241,8 +325,12 @@ class DilatedConvolutionTest {
                 Set<String> ops = sd.getOps().values().stream().map(op -> op.getOp().opName())
                         .collect(Collectors.toSet());
                 String what = layout + " " + in + "->" + out + " stride " + stride + ", ops " + ops;
-                assertEquals(expectShifted, ops.contains("add"), what);
-                assertEquals(!expectShifted, ops.contains("concat"), what);
+                boolean spaceToBatch = ops.contains("shape_of") && ops.contains("unstack");
+                boolean taps = !spaceToBatch && ops.contains("concat");
+                boolean shifted = !spaceToBatch && !taps && ops.contains("add");
+                assertEquals(expected == GraphLayers.DilatedForm.SPACE_TO_BATCH, spaceToBatch, what);
+                assertEquals(expected == GraphLayers.DilatedForm.TAPS, taps, what);
+                assertEquals(expected == GraphLayers.DilatedForm.SHIFTED_OUTPUTS, shifted, what);
                 Random r = new Random(in);
                 INDArray bias = random(r, 1, out);
                 params.get("aspp.bias").variable().setArray(bias);
@@ -252,7 +340,9 @@ class DilatedConvolutionTest {
                 assertEqualsDirect(direct(c, xin, kernel, bias), toNchw(got, layout), 1e-11, what);
             }
         }
-        assertFalse(GraphLayers.shiftsOutputs(3, 1, 2048, 2048), "a backbone's dilated conv keeps the tap stack");
-        assertTrue(GraphLayers.shiftsOutputs(3, 1, 2048, 21), "DeepLab-v2's ASPP branch");
+        assertEquals(GraphLayers.DilatedForm.SPACE_TO_BATCH, GraphLayers.dilatedForm(3, 1, 512, 512),
+                "a backbone's dilated conv");
+        assertEquals(GraphLayers.DilatedForm.SHIFTED_OUTPUTS, GraphLayers.dilatedForm(3, 1, 2048, 21),
+                "DeepLab-v2's ASPP branch");
     }
 }
