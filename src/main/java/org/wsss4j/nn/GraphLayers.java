@@ -288,23 +288,26 @@ public final class GraphLayers {
 
     /**
      * The form of a dilated k x k convolution from {@code in} to {@code out} channels: the shifted
-     * outputs where {@link #shiftsOutputs} holds (an ASPP branch to the classes), else at stride 1
-     * space-to-batch ({@link #dilatedConvBySpaceToBatch}; a backbone's dilated 3x3 conv, out = in),
-     * else the tap stack. Measured (benchmarks/RESULTS.md, 2026-12-08, shared cores): on one
-     * backbone conv alone (forward and backward, batch 2, 41 x 41) the tap stack is the faster
-     * (256 -> 256 at d 2: 451 against 711 ms; 512 -> 512 at d 4: 1.1 against 3.2 s) and
-     * space-to-batch the smaller (143 against 214 MB, 362 against 447 MB added); in DeepLab-v2's
-     * whole MSC training step (crop 161, batch 2) the order of time turns round, the tap stack's
-     * slices, concat and adds and its 9x stacked inputs kept for the backward pass costing more:
-     * space-to-batch 16.3 s median with 14.0 s in ops and an 8.6 GB peak, the tap stack 25.8 s,
-     * 19.9 s and 11.1 GB; in its prediction of a 500 x 375 image, 9.7 against 10.5 s (2.8 against
-     * 2.9 GB). The ASPP branch (2048 -> 21) keeps the shifted outputs: at rate 24, batch 2, 343 ms
-     * and 0.31 GB against 3.5 s and 1.5 GB for space-to-batch, which pads 41 x 41 to 96 x 96 and
-     * rearranges all 2048 channels.
+     * outputs where {@link #shiftsOutputs} holds (an ASPP branch to the classes), else the tap
+     * stack. Space-to-batch ({@link #dilatedConvBySpaceToBatch}) is exact and tested but not
+     * chosen: in the test suite's tiny DeepLab-v2 (bottlenecks 1,1,1,1 at width 0.0625) a training
+     * step took about 50 s with it against well under a second with the tap stack (2026-12-08,
+     * DeepLabTrainerTest: 25 s for the class with the tap stack, minutes with space-to-batch; the
+     * cause, in its graph-computed shapes or their gradients, is not found yet). Measured
+     * (benchmarks/RESULTS.md, 2026-12-08, shared cores): on one backbone conv alone (forward and
+     * backward, batch 2, 41 x 41) the tap stack is the faster (256 -> 256 at d 2: 451 against
+     * 711 ms; 512 -> 512 at d 4: 1.1 against 3.2 s) and space-to-batch the smaller (143 against
+     * 214 MB, 362 against 447 MB added); in ResNet-101's whole MSC training step (crop 161, batch
+     * 2) space-to-batch took 16.3 s median with an 8.6 GB peak, the tap stack 25.8 s and 11.1 GB;
+     * in its prediction of a 500 x 375 image, 9.7 against 10.5 s (2.8 against 2.9 GB). So once
+     * its small-network cost is understood, space-to-batch is the candidate for the backbone. The
+     * ASPP branch (2048 -> 21) keeps the shifted outputs: at rate 24, batch 2, 343 ms and 0.31 GB
+     * against 3.5 s and 1.5 GB for space-to-batch, which pads 41 x 41 to 96 x 96 and rearranges
+     * all 2048 channels.
      */
     static DilatedForm dilatedForm(int k, int stride, long in, long out) {
         if (shiftsOutputs(k, stride, in, out)) return DilatedForm.SHIFTED_OUTPUTS;
-        return stride == 1 ? DilatedForm.SPACE_TO_BATCH : DilatedForm.TAPS;
+        return DilatedForm.TAPS;
     }
 
     /**
