@@ -307,9 +307,9 @@ class DilatedConvolutionTest {
     void layersPickTheirFormByChannelsAndStride() {
         // in, out, stride, expected form
         Object[][] cases = {{19, 2, 1, GraphLayers.DilatedForm.SHIFTED_OUTPUTS},
-                {18, 2, 1, GraphLayers.DilatedForm.SPACE_TO_BATCH}, {28, 3, 1, GraphLayers.DilatedForm.SHIFTED_OUTPUTS},
-                {27, 3, 1, GraphLayers.DilatedForm.SPACE_TO_BATCH}, {19, 2, 2, GraphLayers.DilatedForm.TAPS},
-                {8, 8, 1, GraphLayers.DilatedForm.SPACE_TO_BATCH}, {8, 8, 2, GraphLayers.DilatedForm.TAPS}};
+                {18, 2, 1, GraphLayers.DilatedForm.TAPS}, {28, 3, 1, GraphLayers.DilatedForm.SHIFTED_OUTPUTS},
+                {27, 3, 1, GraphLayers.DilatedForm.TAPS}, {19, 2, 2, GraphLayers.DilatedForm.TAPS},
+                {8, 8, 1, GraphLayers.DilatedForm.TAPS}, {8, 8, 2, GraphLayers.DilatedForm.TAPS}};
         for (Object[] cs : cases) {
             int in = (int) cs[0], out = (int) cs[1], stride = (int) cs[2];
             GraphLayers.DilatedForm expected = (GraphLayers.DilatedForm) cs[3];
@@ -340,7 +340,7 @@ class DilatedConvolutionTest {
                 assertEqualsDirect(direct(c, xin, kernel, bias), toNchw(got, layout), 1e-11, what);
             }
         }
-        assertEquals(GraphLayers.DilatedForm.SPACE_TO_BATCH, GraphLayers.dilatedForm(3, 1, 512, 512),
+        assertEquals(GraphLayers.DilatedForm.TAPS, GraphLayers.dilatedForm(3, 1, 512, 512),
                 "a backbone's dilated conv");
         assertEquals(GraphLayers.DilatedForm.SHIFTED_OUTPUTS, GraphLayers.dilatedForm(3, 1, 2048, 21),
                 "DeepLab-v2's ASPP branch");
