@@ -23,6 +23,15 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * Whether {@code file} is the temporary file of a write that a kill cut short (a hidden
+     * {@code .<name>.<random>.tmp}): never an output, and safe to ignore.
+     */
+    public static boolean isLeftover(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") && name.endsWith(".tmp");
+    }
+
     public static void write(Path target, Writer writer) {
         Path dir = target.toAbsolutePath().getParent();
         try {

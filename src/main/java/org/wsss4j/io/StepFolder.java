@@ -203,8 +203,10 @@ public final class StepFolder {
         if (!Files.isDirectory(dir)) {
             return false;
         }
+        // a kill while the settings record itself was being written leaves only its temporary
+        // file: the step never started, so the folder counts as empty
         try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isPresent();
+            return s.anyMatch(p -> !AtomicFiles.isLeftover(p));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
         }

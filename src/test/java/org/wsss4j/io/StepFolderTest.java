@@ -97,6 +97,18 @@ class StepFolderTest {
         // an empty existing folder is simply new
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         assertEquals(StepFolder.Outcome.NEW, StepFolder.open(empty, settings(7, 0.25f, List.of("a")), Map.of(), false));
+        // killed while its settings record was being written: only the record's temporary file is
+        // there, the step never started, and the folder opens as new without --overwrite
+        Path cut = Files.createDirectories(tmp.resolve("cut"));
+        Files.writeString(cut.resolve(".settings.json.8231.tmp"), "{\"parame");
+        assertEquals(StepFolder.Outcome.NEW, StepFolder.open(cut, settings(7, 0.25f, List.of("a")), Map.of(), false));
+        assertEquals(StepFolder.Outcome.RESUMED, StepFolder.open(cut, settings(7, 0.25f, List.of("a")), Map.of(), false));
+        // an output beside it still counts
+        Path both = Files.createDirectories(tmp.resolve("both"));
+        Files.writeString(both.resolve(".settings.json.1.tmp"), "{");
+        Files.writeString(both.resolve("x.png"), "x");
+        assertThrows(BadInputException.class,
+                () -> StepFolder.open(both, settings(7, 0.25f, List.of("a")), Map.of(), false));
     }
 
     @Test
